@@ -1,0 +1,35 @@
+# Every target sets up .venv on first use, so a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CONTENT ?= content
+
+.PHONY: epub pdf test lint typecheck format clean bench fuzz
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+epub: $(STAMP)
+	$(BIN)/publish epub $(CONTENT)
+
+pdf: $(STAMP)
+	$(BIN)/publish pdf $(CONTENT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check publish tests
+	$(BIN)/ruff format --check publish tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format publish tests
+	$(BIN)/ruff check --fix publish tests
+
+test: lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""Sources: read content folders and blog exports into the model.
+
+``load_book(path)`` picks the reader: a folder with ``book.toml`` is a content folder;
+anything else is handed to the importers, which detect the export's format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publish.sources.importers import load_export
+from publish.errors import Diagnostics, PublishError, default_diagnostics
+from publish.model import Book
+from publish.sources.content import load_content
+
+
+def load_book(path: str | Path, diagnostics: Diagnostics | None = None) -> Book:
+    """Read a content folder (or, with the importers, a blog export) into a Book."""
+    diagnostics = default_diagnostics(diagnostics)
+    source = Path(path)
+    if not source.exists():
+        raise PublishError("no-content", "no such file or folder", source)
+    if source.is_dir() and (source / "book.toml").is_file():
+        return load_content(source, diagnostics)
+    return load_export(source, diagnostics)
