@@ -10,6 +10,8 @@
 from publish.errors import Diagnostic, Diagnostics, PublishError, PublishWarning
 from publish.model import Body, Book, Comment, Post
 from publish.sources import load_book
+from publish.writers.epub import write_epub
+from publish.writers.pdf import write_pdf
 
 __all__ = [
     "Body",
@@ -21,5 +23,7 @@ __all__ = [
     "PublishError",
     "PublishWarning",
     "load_book",
+    "write_epub",
+    "write_pdf",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,112 @@
+"""The ``publish`` command: a thin layer over the library.
+
+Exit status: 0 done, 1 bad input or a failed build (one line a problem), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from publish.assembly import slugify
+from publish.errors import Diagnostics, PublishError
+from publish.model import Book
+from publish.sources import load_book
+
+DEFAULT_SOURCE = "content"
+
+
+def _default_output(book: Book, suffix: str) -> Path:
+    return Path("build") / f"{slugify(book.title, 60)}.{suffix}"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+def _report(diagnostics: Diagnostics) -> None:
+    for warning in diagnostics.warnings:
+        click.echo(str(warning), err=True)
+    if diagnostics.warnings:
+        n = len(diagnostics.warnings)
+        click.echo(f"{n} warning{'s' if n != 1 else ''}", err=True)
+    for name, count in sorted(diagnostics.counters.items()):
+        click.echo(f"{name}: {count}", err=True)
+
+
+def _run(ctx: click.Context, action: Callable[[Diagnostics], str]) -> None:
+    diagnostics = Diagnostics(strict=ctx.obj["strict"])
+    try:
+        message = action(diagnostics)
+    except PublishError as error:
+        _report(diagnostics)
+        click.echo(str(error), err=True)
+        ctx.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing was written", err=True)
+        ctx.exit(130)
+    except Exception as error:  # a bug, not bad input: say so, briefly, unless --debug
+        if ctx.obj["debug"]:
+            raise
+        click.echo(f"error: internal error: {type(error).__name__}: {error} (run with --debug)", err=True)
+        ctx.exit(1)
+    _report(diagnostics)
+    click.echo(message)
+
+
+source_argument = click.argument(
+    "source", required=False, default=DEFAULT_SOURCE, type=click.Path(path_type=Path)
+)
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the book."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.version_option(package_name="publish")
+@click.pass_context
+def cli(ctx: click.Context, strict: bool, debug: bool) -> None:
+    """Turn a blog, its posts and their comments, into an EPUB and a print-ready PDF."""
+    ctx.obj = {"strict": strict, "debug": debug}
+
+
+@cli.command()
+@source_argument
+@output_option
+@click.pass_context
+def epub(ctx: click.Context, source: Path, output: Path | None) -> None:
+    """Build an EPUB 3 from SOURCE (a content folder, default: content/)."""
+    from publish.writers.epub import write_epub
+
+    def action(diagnostics: Diagnostics) -> str:
+        book = load_book(source, diagnostics)
+        result = write_epub(book, output or _default_output(book, "epub"), diagnostics)
+        return f"Wrote {result.path}: {result.chapters} chapters, {_size(result.bytes)}"
+
+    _run(ctx, action)
+
+
+@cli.command()
+@source_argument
+@output_option
+@click.pass_context
+def pdf(ctx: click.Context, source: Path, output: Path | None) -> None:
+    """Build a print-ready PDF from SOURCE (a content folder, default: content/)."""
+    from publish.writers.pdf import write_pdf
+
+    def action(diagnostics: Diagnostics) -> str:
+        book = load_book(source, diagnostics)
+        result = write_pdf(book, output or _default_output(book, "pdf"), diagnostics)
+        return f"Wrote {result.path}: {result.chapters} chapters, {result.pages} pages, {_size(result.bytes)}"
+
+    _run(ctx, action)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="publish")

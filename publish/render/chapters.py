@@ -1,0 +1,122 @@
+"""Render each chapter's post and comments into what the templates show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from publish.assembly import Chapter, Plan
+from publish.errors import Diagnostics
+from publish.model import Body, Comment
+from publish.render.dates import date_and_time, iso, long_date
+from publish.render.markup import running_title, smart_text, to_safe_html
+from publish.render.xhtml import Place, Target, to_xhtml
+
+MAX_INDENT = 5  # deeper replies are set at this indentation, and say whom they answer
+
+
+@dataclass(frozen=True)
+class RenderedComment:
+    id: str
+    author: str
+    date_text: str
+    date_iso: str
+    body: Markup
+    depth: int  # 0 for a top-level comment
+    indent: int  # depth, capped at MAX_INDENT
+    replying_to: str | None  # the parent's author, shown when the indent is capped
+    url: str | None
+
+
+@dataclass(frozen=True)
+class RenderedChapter:
+    chapter: Chapter
+    id: str
+    number: int
+    title: str
+    running_title: str
+    date_text: str
+    date_iso: str
+    author: str | None
+    body: Markup
+    comments: tuple[RenderedComment, ...]  # flat, in reading order, with depth
+    url: str | None
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comments)
+
+
+def _threads(comments: tuple[Comment, ...]) -> Iterator[tuple[Comment, int, Comment | None]]:
+    """Depth-first, without recursion (threads can be hundreds of replies deep)."""
+    stack: list[tuple[Comment, int, Comment | None]] = [(c, 0, None) for c in reversed(comments)]
+    while stack:
+        comment, depth, parent = stack.pop()
+        yield comment, depth, parent
+        stack.extend((r, depth + 1, comment) for r in reversed(comment.replies))
+
+
+class ChapterRenderer:
+    """Renders the chapters of one plan for one target (EPUB or PDF)."""
+
+    def __init__(self, plan: Plan, target: Target, diagnostics: Diagnostics) -> None:
+        self.plan = plan
+        self.target = target
+        self.diagnostics = diagnostics
+        self.language = plan.book.language
+
+    def _html(self, body: Body, chapter: Chapter, prefix: str, comment: Comment | None) -> Markup:
+        post = chapter.post
+        place = Place(
+            plan=self.plan,
+            target=self.target,
+            id_prefix=prefix,
+            base_dir=post.base_dir,
+            source=comment.source if comment and comment.source else post.source,
+            diagnostics=self.diagnostics,
+        )
+        return Markup(to_xhtml(to_safe_html(body, self.diagnostics), place))  # noqa: S704 - sanitised
+
+    def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
+        out = []
+        for n, (comment, depth, parent) in enumerate(_threads(chapter.post.comments), start=1):
+            prefix = f"{chapter.id}-c{n}"
+            if comment.body.is_empty():
+                self.diagnostics.warn("empty-comment", f"comment by {comment.author} is empty", comment.source)
+            out.append(
+                RenderedComment(
+                    id=prefix,
+                    author=comment.author,
+                    date_text=date_and_time(comment.date, self.language),
+                    date_iso=iso(comment.date),
+                    body=self._html(comment.body, chapter, prefix, comment),
+                    depth=depth,
+                    indent=min(depth, MAX_INDENT),
+                    replying_to=parent.author if parent is not None and depth > MAX_INDENT else None,
+                    url=comment.url,
+                )
+            )
+        return tuple(out)
+
+    def render(self, chapter: Chapter) -> RenderedChapter:
+        post = chapter.post
+        if post.body.is_empty():
+            self.diagnostics.warn("empty-post", f"post '{post.title}' has no text", post.source)
+        return RenderedChapter(
+            chapter=chapter,
+            id=chapter.id,
+            number=chapter.number,
+            title=smart_text(post.title),
+            running_title=running_title(smart_text(post.title)),
+            date_text=long_date(post.date, self.language),
+            date_iso=iso(post.date),
+            author=post.author,
+            body=self._html(post.body, chapter, chapter.id, None),
+            comments=self._comments(chapter),
+            url=post.url,
+        )
+
+    def render_all(self) -> list[RenderedChapter]:
+        return [self.render(chapter) for chapter in self.plan.chapters]

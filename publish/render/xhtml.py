@@ -1,0 +1,179 @@
+"""Clean HTML to well-formed XHTML for one place in the book.
+
+Ids are made unique in the book (prefixed), links to other posts become links to their
+chapters, images are resolved inside the content folder (and nowhere else), headings of
+the body are moved below the chapter title, and the output is XML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote
+
+from lxml import etree, html
+
+from publish.assembly import Chapter, Plan
+from publish.errors import Diagnostics, PublishError
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_SPACED_HYPHEN = re.compile(r"(?<=\s)-(?=\s)")
+_DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+_CODE = {"pre", "code", "kbd", "samp", "var"}
+_HEADINGS = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
+
+
+class Target(Protocol):
+    """Where a rendered fragment will live: the EPUB (one file a chapter) or the PDF."""
+
+    def chapter_href(self, chapter: Chapter, fragment: str | None) -> str: ...
+
+    def image_href(self, source: Path) -> str: ...
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a fragment needs to know about where it sits in the book."""
+
+    plan: Plan
+    target: Target
+    id_prefix: str
+    base_dir: Path | None  # relative links and images resolve here
+    source: Path | None  # the file the text came from, for messages
+    diagnostics: Diagnostics
+
+
+def _line_of(source: Path | None, needle: str) -> int | None:
+    if source is None or not source.is_file():
+        return None
+    text = source.read_text("utf-8", errors="replace")
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _resolve_image(src: str, place: Place) -> Path | None:
+    """The image's file inside the content folder; None (with a warning) for remote ones."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+        place.diagnostics.warn(
+            "remote-image", f"remote image left out: {src[:120]}", place.source, _line_of(place.source, src)
+        )
+        return None
+    root = place.plan.book.root
+    base = place.base_dir or root
+    if base is None or root is None:
+        raise PublishError("missing-image", f"image '{src}' has no folder to be found in", place.source)
+    path = (base / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise PublishError(
+            "image-outside", f"image '{src}' is outside the content folder",
+            place.source, _line_of(place.source, src),
+        )  # fmt: skip
+    if not path.is_file():
+        raise PublishError(
+            "missing-image", f"image '{src}' not found", place.source, _line_of(place.source, src)
+        )
+    return path
+
+
+def _fix_ids(tree: html.HtmlElement, prefix: str) -> None:
+    seen: set[str] = set()
+    for el in tree.iter():
+        old = el.get("id")
+        if old is None:
+            continue
+        new = f"{prefix}-{_ID_UNSAFE.sub('-', old).strip('-')}"
+        if new in seen:
+            del el.attrib["id"]
+        else:
+            el.set("id", new)
+            seen.add(new)
+
+
+def _fix_link(el: html.HtmlElement, place: Place) -> None:
+    href = (el.get("href") or "").strip()
+    if href.startswith("#"):
+        el.set("href", f"#{place.id_prefix}-{_ID_UNSAFE.sub('-', href[1:]).strip('-')}")
+        return
+    chapter = place.plan.chapter_for_link(href, place.base_dir)
+    if chapter is not None:
+        fragment = href.split("#", 1)[1] if "#" in href else None
+        frag_id = f"{chapter.id}-{_ID_UNSAFE.sub('-', fragment)}" if fragment else None
+        el.set("href", place.target.chapter_href(chapter, frag_id))
+        el.set("class", "xref")
+        return
+    if not re.match(r"^(https?|mailto):", href, re.I):
+        # A relative link to something that is not a post of this book leads nowhere.
+        if href:
+            place.diagnostics.warn(
+                "dead-link", f"link to '{href[:120]}' is not a post of this book; kept as text",
+                place.source, _line_of(place.source, href),
+            )  # fmt: skip
+        del el.attrib["href"]
+
+
+def _fix_image(el: html.HtmlElement, place: Place) -> None:
+    path = _resolve_image(el.get("src") or "", place)
+    if path is None:
+        alt = el.get("alt")
+        parent = el.getparent()
+        if parent is not None:
+            if alt:
+                span = html.Element("span", {"class": "missing-image"})
+                span.text = f"[{alt}]"
+                span.tail = el.tail
+                el.addprevious(span)
+                parent.remove(el)
+            else:
+                el.drop_tree()
+        return
+    el.set("src", place.target.image_href(path))
+    el.set("alt", el.get("alt") or "")
+    for dim in ("width", "height"):
+        if dim in el.attrib and not el.attrib[dim].isdigit():
+            del el.attrib[dim]
+
+
+def _dress_text(tree: html.HtmlElement) -> None:
+    """Spaced hyphens become spaced en dashes, outside code."""
+
+    def fix(text: str | None) -> str | None:
+        return _SPACED_HYPHEN.sub("–", text) if text and " - " in text else text
+
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        in_code = el.tag in _CODE or any(a.tag in _CODE for a in el.iterancestors())
+        if not in_code:
+            el.text = fix(el.text)
+        parent_code = any(a.tag in _CODE for a in el.iterancestors())
+        if not parent_code:
+            el.tail = fix(el.tail)
+
+
+_FIXERS: dict[str, Callable[[html.HtmlElement, Place], None]] = {"a": _fix_link, "img": _fix_image}
+
+
+def to_xhtml(fragment: str, place: Place) -> str:
+    """Rewrite a sanitised HTML fragment for its place in the book; return XHTML."""
+    fragment = _XML_INVALID.sub("", fragment).strip()
+    if not fragment:
+        return ""
+    tree = html.fragment_fromstring(fragment, create_parent="div")
+    _fix_ids(tree, place.id_prefix)
+    for el in list(tree.iter("a", "img", "time", *_HEADINGS)):
+        if el.tag in _HEADINGS:
+            el.tag = _HEADINGS[el.tag]
+        elif el.tag == "time":
+            if not _DATETIME.match(el.get("datetime", "")):
+                el.attrib.pop("datetime", None)
+        else:
+            _FIXERS[el.tag](el, place)
+    _dress_text(tree)
+    tree.tail = None
+    out: str = etree.tostring(tree, encoding="unicode", method="xml")
+    # The wrapper <div> was ours: return what is inside it.
+    return out.removeprefix("<div>").removesuffix("</div>") if out != "<div/>" else ""

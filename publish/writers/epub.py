@@ -1,0 +1,179 @@
+"""The EPUB 3 writer: ebooklib packages what our templates render.
+
+Every XHTML document (cover, title page, contents, chapters, colophon) comes from a Jinja2
+template; ebooklib writes the package document, the navigation document and the NCX.
+The zip is then rewritten with fixed timestamps so the same content and
+``SOURCE_DATE_EPOCH`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ebooklib import epub
+
+from publish.assembly import Chapter, Plan, assemble, slugify
+from publish.errors import Diagnostics, default_diagnostics
+from publish.model import Book
+from publish.render.book import BookView, book_view, build_moment, labels_for
+from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.render.templates import environment, stylesheets
+from publish.writers.output import atomic_output
+
+EPUB_STYLES = ("book.css", "epub.css")
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/svg+xml", "image/webp"}
+
+
+@dataclass
+class EpubTarget:
+    """Links and images as they are inside the EPUB: one file a chapter, images/ beside text/."""
+
+    images: dict[Path, str] = field(default_factory=dict)  # source file -> name in the book
+
+    def chapter_href(self, chapter: Chapter, fragment: str | None) -> str:
+        return f"{chapter.file_name}#{fragment}" if fragment else chapter.file_name
+
+    def image_href(self, source: Path) -> str:
+        if source not in self.images:
+            stem = slugify(source.stem, 40)
+            name = f"{len(self.images) + 1:03d}-{stem}{source.suffix.lower()}"
+            self.images[source] = name
+        return f"../images/{self.images[source]}"
+
+
+@dataclass(frozen=True)
+class EpubResult:
+    path: Path
+    chapters: int
+    bytes: int
+
+
+def _media_type(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return kind
+
+
+def _xhtml(uid: str, name: str, content: str) -> epub.EpubItem:
+    return epub.EpubItem(
+        uid=uid, file_name=f"text/{name}", media_type="application/xhtml+xml", content=content.encode()
+    )
+
+
+def _metadata(out: epub.EpubBook, view: BookView, book: Book) -> None:
+    out.set_identifier(view.identifier)
+    out.set_title(view.title)
+    out.set_language(book.language)
+    out.add_author(book.author)
+    if book.publisher:
+        out.add_metadata("DC", "publisher", book.publisher)
+    if book.description:
+        out.add_metadata("DC", "description", book.description)
+    if book.date:
+        out.add_metadata("DC", "date", book.date.isoformat())
+    for tag in sorted({t for p in book.posts for t in p.tags})[:20]:
+        out.add_metadata("DC", "subject", tag)
+
+
+def _reproducible_zip(data: bytes, target: Path, moment: datetime) -> None:
+    """Rewrite ebooklib's zip: mimetype first and stored, fixed timestamps, sorted rest."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w") as dest:
+        names = source.namelist()
+        ordered = ["mimetype"] + sorted(n for n in names if n != "mimetype")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dest.writestr(info, source.read(name))
+
+
+class _EpubBuilder:
+    def __init__(self, book: Book, diagnostics: Diagnostics) -> None:
+        self.book = book
+        self.plan = assemble(book)
+        self.target = EpubTarget()
+        self.diagnostics = diagnostics
+        self.env = environment(book)
+        self.built = build_moment()
+        self.view = book_view(book, self.built)
+        self.labels = labels_for(book.language)
+        self.css = [(p, f"styles/{p.name}") for p in stylesheets(book, EPUB_STYLES)]
+
+    def page(self, template: str, page_title: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            book=self.view,
+            labels=self.labels,
+            epub=True,
+            page_title=page_title,
+            stylesheets=[f"../{name}" for _, name in self.css],
+            body_type=context.pop("body_type", None),
+            **context,
+        )
+
+    def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
+        _metadata(out, self.view, self.book)
+        chapters = ChapterRenderer(self.plan, self.target, self.diagnostics).render_all()
+        for path, name in self.css:
+            out.add_item(epub.EpubItem(uid=f"css-{slugify(path.stem)}", file_name=name,
+                                       media_type="text/css", content=path.read_bytes()))  # fmt: skip
+        spine: list[Any] = []
+        if self.book.cover is not None:
+            spine.append(self._cover(out))
+        front = [
+            ("titlepage", "titlepage.xhtml", "epub/titlepage.xhtml.j2", self.view.title, {}),
+            ("contents", "contents.xhtml", "epub/contents.xhtml.j2", self.labels["contents"],
+             {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}),
+        ]  # fmt: skip
+        for uid, name, template, title, extra in front:
+            item = _xhtml(uid, name, self.page(template, title, **extra))
+            out.add_item(item)
+            spine.append(item)
+        for ch in chapters:
+            item = _xhtml(f"ch{ch.number:04d}", ch.chapter.file_name, self.page("epub/chapter.xhtml.j2", ch.title, ch=ch))
+            out.add_item(item)
+            spine.append(item)
+        colophon = _xhtml("colophon", "colophon.xhtml", self.page("epub/colophon.xhtml.j2", self.labels["colophon"]))
+        out.add_item(colophon)
+        spine.append(colophon)
+        for source, name in self.target.images.items():
+            out.add_item(epub.EpubItem(uid=f"img-{name.split('-')[0]}", file_name=f"images/{name}",
+                                       media_type=_media_type(source), content=source.read_bytes()))  # fmt: skip
+        out.toc = [epub.Link(f"text/{ch.chapter.file_name}", ch.title, f"toc-{ch.number}") for ch in chapters]
+        out.add_item(epub.EpubNcx())
+        out.add_item(epub.EpubNav())  # in the manifest; our own contents page is in the spine
+        out.spine = spine
+        return chapters
+
+    def _cover(self, out: epub.EpubBook) -> epub.EpubItem:
+        cover = self.book.cover
+        assert cover is not None
+        name = f"images/cover{cover.suffix.lower()}"
+        image = epub.EpubCover(uid="cover-image", file_name=name)
+        image.media_type = _media_type(cover)
+        image.content = cover.read_bytes()
+        out.add_item(image)
+        out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+        page = _xhtml("cover", "cover.xhtml", self.page("epub/cover.xhtml.j2", self.labels["cover"],
+                                                         cover_href=f"../{name}", body_type="cover"))  # fmt: skip
+        out.add_item(page)
+        return page
+
+
+def write_epub(book: Book, path: str | Path, diagnostics: Diagnostics | None = None) -> EpubResult:
+    """Write ``book`` as an EPUB 3 file at ``path`` (atomically)."""
+    diagnostics = default_diagnostics(diagnostics)
+    builder = _EpubBuilder(book, diagnostics)
+    out = epub.EpubBook()
+    chapters = builder.build(out)
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, out, {"mtime": builder.built, "epub3_pages": False, "play_order": {"enabled": True}})
+    with atomic_output(path) as temp:
+        _reproducible_zip(buffer.getvalue(), temp, builder.built)
+    final = Path(path)
+    return EpubResult(path=final, chapters=len(chapters), bytes=final.stat().st_size)
