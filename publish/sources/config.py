@@ -103,9 +103,14 @@ def _isbn_ok(digits: str) -> bool:
     return False
 
 
+def derived_identifier(title: str, author: str) -> str:
+    """The book's identifier when none is given: a UUID URN stable for a title and author."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'publish:{title}|{author}')}"
+
+
 def _identifier(check: _Checker, given: str | None, title: str, author: str) -> str:
     if given is None:
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'publish:{title}|{author}')}"
+        return derived_identifier(title, author)
     match = _ISBN.match(given)
     if match:
         digits = re.sub(r"[ -]", "", match.group(1))
