@@ -1,10 +1,10 @@
 """publish: turn a blog, its posts and the conversations under them, into books.
 
-    from publish import load_book, write_epub, write_pdf
+from publish import load_book, write_epub, write_pdf
 
-    book = load_book("content")
-    write_epub(book, "build/book.epub")
-    write_pdf(book, "build/book.pdf")
+book = load_book("content")
+write_epub(book, "build/book.epub")
+write_pdf(book, "build/book.pdf")
 """
 
 from publish.errors import Diagnostic, Diagnostics, PublishError, PublishWarning

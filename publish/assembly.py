@@ -51,10 +51,16 @@ class Plan:
         target = (base_dir / path).resolve()
         for chapter in self.chapters:
             src = chapter.post.source
-            if src is not None and target in (src.resolve(), src.parent.resolve()):
-                if src.name == "index.md" or target == src.resolve():
-                    return chapter
+            if src is None:
+                continue
+            if target == src.resolve() or (
+                src.name == "index.md" and target == src.parent.resolve()
+            ):
+                return chapter
         return None
+
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
 
 
 def _url_key(url: str) -> str:
@@ -82,7 +88,7 @@ def assemble(book: Book) -> Plan:
     chapters = tuple(
         Chapter(
             number=n,
-            id=f"ch-{n:03d}-{slugify(post.slug.split('-', 3)[-1] if post.slug[:4].isdigit() else post.slug)}",
+            id=f"ch-{n:03d}-{slugify(_DATE_PREFIX.sub('', post.slug))}",
             file_name=f"chapter-{n:03d}.xhtml",
             post=post,
         )

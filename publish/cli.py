@@ -52,7 +52,9 @@ def _run(ctx: click.Context, action: Callable[[Diagnostics], str]) -> None:
     except Exception as error:  # a bug, not bad input: say so, briefly, unless --debug
         if ctx.obj["debug"]:
             raise
-        click.echo(f"error: internal error: {type(error).__name__}: {error} (run with --debug)", err=True)
+        click.echo(
+            f"error: internal error: {type(error).__name__}: {error} (run with --debug)", err=True
+        )
         ctx.exit(1)
     _report(diagnostics)
     click.echo(message)
@@ -62,7 +64,10 @@ source_argument = click.argument(
     "source", required=False, default=DEFAULT_SOURCE, type=click.Path(path_type=Path)
 )
 output_option = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the book."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the book.",
 )
 
 
@@ -103,7 +108,8 @@ def pdf(ctx: click.Context, source: Path, output: Path | None) -> None:
     def action(diagnostics: Diagnostics) -> str:
         book = load_book(source, diagnostics)
         result = write_pdf(book, output or _default_output(book, "pdf"), diagnostics)
-        return f"Wrote {result.path}: {result.chapters} chapters, {result.pages} pages, {_size(result.bytes)}"
+        size = _size(result.bytes)
+        return f"Wrote {result.path}: {result.chapters} chapters, {result.pages} pages, {size}"
 
     _run(ctx, action)
 

@@ -77,14 +77,16 @@ class ChapterRenderer:
             source=comment.source if comment and comment.source else post.source,
             diagnostics=self.diagnostics,
         )
-        return Markup(to_xhtml(to_safe_html(body, self.diagnostics), place))  # noqa: S704 - sanitised
+        return Markup(to_xhtml(to_safe_html(body, self.diagnostics), place))
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         out = []
         for n, (comment, depth, parent) in enumerate(_threads(chapter.post.comments), start=1):
             prefix = f"{chapter.id}-c{n}"
             if comment.body.is_empty():
-                self.diagnostics.warn("empty-comment", f"comment by {comment.author} is empty", comment.source)
+                self.diagnostics.warn(
+                    "empty-comment", f"comment by {comment.author} is empty", comment.source
+                )
             out.append(
                 RenderedComment(
                     id=prefix,
@@ -94,7 +96,9 @@ class ChapterRenderer:
                     body=self._html(comment.body, chapter, prefix, comment),
                     depth=depth,
                     indent=min(depth, MAX_INDENT),
-                    replying_to=parent.author if parent is not None and depth > MAX_INDENT else None,
+                    replying_to=parent.author
+                    if parent is not None and depth > MAX_INDENT
+                    else None,
                     url=comment.url,
                 )
             )

@@ -19,7 +19,15 @@ from markupsafe import escape
 from publish.errors import Diagnostics
 from publish.model import Body
 
-MARKDOWN_EXTENSIONS = ["footnotes", "tables", "fenced_code", "sane_lists", "attr_list", "abbr", "def_list"]
+MARKDOWN_EXTENSIONS = [
+    "footnotes",
+    "tables",
+    "fenced_code",
+    "sane_lists",
+    "attr_list",
+    "abbr",
+    "def_list",
+]
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -29,8 +37,10 @@ ALLOWED_TAGS = {
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 # Elements removed with everything inside them.
-REMOVED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript",
-                        "svg", "math", "form", "select", "textarea", "button", "head", "title"}  # fmt: skip
+REMOVED_WITH_CONTENT = {
+    "script", "style", "template", "iframe", "object", "embed", "noscript",
+    "svg", "math", "form", "select", "textarea", "button", "head", "title",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "lang", "dir", "title"},
     "a": {"href", "hreflang"},
@@ -44,8 +54,8 @@ ALLOWED_ATTRIBUTES = {
     "li": {"value"},
     "ol": {"start", "reversed", "type"},
     "q": {"cite"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align", "scope"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
 }
 # Classes our styles give meaning to (the Markdown footnote extension's among them).

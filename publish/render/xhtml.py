@@ -22,7 +22,11 @@ from publish.errors import Diagnostics, PublishError
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _SPACED_HYPHEN = re.compile(r"(?<=\s)-(?=\s)")
-_DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+# Elisions that smart-quoting takes for opening quotes: the '90s, rock 'n' roll, 'tis, 'em.
+_ELISION = re.compile(r"‘(?=\d\ds\b|n’|tis\b|twas\b|em\b|cause\b|til\b)", re.I)
+_DATETIME = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
 _CODE = {"pre", "code", "kbd", "samp", "var"}
 _HEADINGS = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
 
@@ -59,13 +63,18 @@ def _resolve_image(src: str, place: Place) -> Path | None:
     """The image's file inside the content folder; None (with a warning) for remote ones."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
         place.diagnostics.warn(
-            "remote-image", f"remote image left out: {src[:120]}", place.source, _line_of(place.source, src)
+            "remote-image",
+            f"remote image left out: {src[:120]}",
+            place.source,
+            _line_of(place.source, src),
         )
         return None
     root = place.plan.book.root
     base = place.base_dir or root
     if base is None or root is None:
-        raise PublishError("missing-image", f"image '{src}' has no folder to be found in", place.source)
+        raise PublishError(
+            "missing-image", f"image '{src}' has no folder to be found in", place.source
+        )
     path = (base / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
     if not path.is_relative_to(root.resolve()):
         raise PublishError(
@@ -138,10 +147,14 @@ def _fix_image(el: html.HtmlElement, place: Place) -> None:
 
 
 def _dress_text(tree: html.HtmlElement) -> None:
-    """Spaced hyphens become spaced en dashes, outside code."""
+    """Spaced hyphens become spaced en dashes, elisions get apostrophes; code is left alone."""
 
     def fix(text: str | None) -> str | None:
-        return _SPACED_HYPHEN.sub("–", text) if text and " - " in text else text
+        if not text:
+            return text
+        if "‘" in text:
+            text = _ELISION.sub("’", text)
+        return _SPACED_HYPHEN.sub("–", text) if "-" in text else text
 
     for el in tree.iter():
         if not isinstance(el.tag, str):

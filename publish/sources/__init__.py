@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publish.sources.importers import load_export
 from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.model import Book
 from publish.sources.content import load_content
+from publish.sources.importers import load_export
 
 
 def load_book(path: str | Path, diagnostics: Diagnostics | None = None) -> Book:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ class BookConfig:
     order: Order = "chronological"
     comments: bool = True
     sample: bool = False
-    pdf: PdfOptions = PdfOptions()
+    pdf: PdfOptions = field(default_factory=PdfOptions)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -133,7 +133,9 @@ def _pdf_options(check: _Checker, table: object) -> PdfOptions:
         if not re.fullmatch(rf"{_LENGTH}\s+{_LENGTH}", trim):
             names = ", ".join(TRIMS)
             raise check.fail(
-                "bad-value", f"pdf.trim '{trim}': use a name ({names}) or 'W H' like '6in 9in'", "trim"
+                "bad-value",
+                f"pdf.trim '{trim}': use a name ({names}) or 'W H' like '6in 9in'",
+                "trim",
             )
         size = trim
     margins = table.get("margins", {})
@@ -146,7 +148,9 @@ def _pdf_options(check: _Checker, table: object) -> PdfOptions:
     font_size = check.string(table, "font_size") or defaults.font_size
     if not re.fullmatch(r"\d+(?:\.\d+)?pt", font_size):
         raise check.fail("bad-value", "pdf.font_size must be in points, like '10.5pt'", "font_size")
-    return PdfOptions(trim=size, margins=Margins(**{**vars(Margins()), **margins}), font_size=font_size)
+    return PdfOptions(
+        trim=size, margins=Margins(**{**vars(Margins()), **margins}), font_size=font_size
+    )
 
 
 def load_config(path: Path) -> BookConfig:
@@ -164,7 +168,9 @@ def load_config(path: Path) -> BookConfig:
     author = check.string(data, "author", required=True) or ""
     language = check.string(data, "language", required=True) or ""
     if not _LANGUAGE.match(language):
-        raise check.fail("bad-value", f"'{language}' is not a language tag like 'en' or 'en-GB'", "language")
+        raise check.fail(
+            "bad-value", f"'{language}' is not a language tag like 'en' or 'en-GB'", "language"
+        )
     order = data.get("order", "chronological")
     if order not in ("chronological", "reverse"):
         raise check.fail("bad-value", "'order' must be 'chronological' or 'reverse'", "order")
@@ -181,7 +187,9 @@ def load_config(path: Path) -> BookConfig:
     if cover is not None:
         cover_path = (path.parent / cover).resolve()
         if not cover_path.is_relative_to(path.parent.resolve()) or not cover_path.is_file():
-            raise check.fail("missing-file", f"cover image '{cover}' not found in the content folder", "cover")
+            raise check.fail(
+                "missing-file", f"cover image '{cover}' not found in the content folder", "cover"
+            )
     return BookConfig(
         path=path,
         title=title,

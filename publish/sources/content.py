@@ -22,7 +22,10 @@ def _check_keys(doc: Document, allowed: tuple[str, ...], diagnostics: Diagnostic
     for key in doc.meta:
         if key not in allowed:
             diagnostics.warn(
-                "unknown-key", f"unknown front matter key '{key}' (ignored)", doc.path, doc.line(key)
+                "unknown-key",
+                f"unknown front matter key '{key}' (ignored)",
+                doc.path,
+                doc.line(key),
             )
 
 
@@ -98,12 +101,18 @@ def _read_comments(folder: Path, diagnostics: Diagnostics) -> tuple[Comment, ...
     seen: dict[str, Path] = {}
     for comment, doc in read:
         if comment.id in seen:
-            raise doc.error("duplicate-id", f"comment id '{comment.id}' is also used by {seen[comment.id].name}", "id")
+            raise doc.error(
+                "duplicate-id",
+                f"comment id '{comment.id}' is also used by {seen[comment.id].name}",
+                "id",
+            )
         seen[comment.id] = doc.path
 
     def orphan(comment: Comment) -> None:
         raise docs[comment.id].error(
-            "bad-reply-to", f"reply_to '{comment.reply_to}' names no comment of this post", "reply_to"
+            "bad-reply-to",
+            f"reply_to '{comment.reply_to}' names no comment of this post",
+            "reply_to",
         )
 
     return build_threads(_match_numeric_ids([c for c, _ in read]), orphan)

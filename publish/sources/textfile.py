@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,16 @@ import yaml
 from publish.errors import PublishError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: we parse them, and report bad ones by line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_text(path: Path) -> str:
@@ -48,7 +58,9 @@ class Document:
         return self.lines.get(key)
 
     def error(self, code: str, message: str, key: str | None = None) -> PublishError:
-        return PublishError(code, message, self.path, self.line(key) if key else None)
+        """An error at the key's line; at the front matter's first line for a missing key."""
+        line = self.line(key) if key else None
+        return PublishError(code, message, self.path, line or 1)
 
 
 def parse_document(path: Path) -> Document:
@@ -63,17 +75,21 @@ def parse_document(path: Path) -> Document:
     raw = text[4 : end + 1]
     body = text[end + 4 :].removeprefix("\n")
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        meta = yaml.load(raw, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        node = yaml.compose(raw, Loader=_Loader)
+        meta = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PublishError("bad-front-matter", f"front matter is not valid YAML: {problem}", path, line) from exc
+        raise PublishError(
+            "bad-front-matter", f"front matter is not valid YAML: {problem}", path, line
+        ) from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
-        raise PublishError("bad-front-matter", "front matter must be a mapping of keys to values", path, 2)
+        raise PublishError(
+            "bad-front-matter", "front matter must be a mapping of keys to values", path, 2
+        )
     lines = {
         str(key.value): key.start_mark.line + 2
         for key, _ in node.value
@@ -98,7 +114,3 @@ def as_datetime(value: object) -> datetime | None:
             return None
         return moment
     return None
-
-
-def utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish.assembly import Chapter, Plan, assemble, slugify
+from publish.assembly import Chapter, assemble, slugify
 from publish.errors import Diagnostics, default_diagnostics
 from publish.model import Book
 from publish.render.book import BookView, book_view, build_moment, labels_for
@@ -55,13 +55,15 @@ class EpubResult:
 
 
 def _media_type(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return kind
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def _xhtml(uid: str, name: str, content: str) -> epub.EpubItem:
     return epub.EpubItem(
-        uid=uid, file_name=f"text/{name}", media_type="application/xhtml+xml", content=content.encode()
+        uid=uid,
+        file_name=f"text/{name}",
+        media_type="application/xhtml+xml",
+        content=content.encode(),
     )
 
 
@@ -82,10 +84,17 @@ def _metadata(out: epub.EpubBook, view: BookView, book: Book) -> None:
 
 def _reproducible_zip(data: bytes, target: Path, moment: datetime) -> None:
     """Rewrite ebooklib's zip: mimetype first and stored, fixed timestamps, sorted rest."""
-    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    stamp = (
+        max(moment.year, 1980),
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w") as dest:
         names = source.namelist()
-        ordered = ["mimetype"] + sorted(n for n in names if n != "mimetype")
+        ordered = ["mimetype", *sorted(n for n in names if n != "mimetype")]
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
@@ -120,31 +129,60 @@ class _EpubBuilder:
         _metadata(out, self.view, self.book)
         chapters = ChapterRenderer(self.plan, self.target, self.diagnostics).render_all()
         for path, name in self.css:
-            out.add_item(epub.EpubItem(uid=f"css-{slugify(path.stem)}", file_name=name,
-                                       media_type="text/css", content=path.read_bytes()))  # fmt: skip
+            out.add_item(
+                epub.EpubItem(
+                    uid=f"css-{slugify(path.stem)}",
+                    file_name=name,
+                    media_type="text/css",
+                    content=path.read_bytes(),
+                )
+            )
         spine: list[Any] = []
         if self.book.cover is not None:
             spine.append(self._cover(out))
+        contents = {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}
         front = [
             ("titlepage", "titlepage.xhtml", "epub/titlepage.xhtml.j2", self.view.title, {}),
-            ("contents", "contents.xhtml", "epub/contents.xhtml.j2", self.labels["contents"],
-             {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}),
-        ]  # fmt: skip
+            (
+                "contents",
+                "contents.xhtml",
+                "epub/contents.xhtml.j2",
+                self.labels["contents"],
+                contents,
+            ),
+        ]
         for uid, name, template, title, extra in front:
             item = _xhtml(uid, name, self.page(template, title, **extra))
             out.add_item(item)
             spine.append(item)
         for ch in chapters:
-            item = _xhtml(f"ch{ch.number:04d}", ch.chapter.file_name, self.page("epub/chapter.xhtml.j2", ch.title, ch=ch))
+            item = _xhtml(
+                f"ch{ch.number:04d}",
+                ch.chapter.file_name,
+                self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
+            )
             out.add_item(item)
             spine.append(item)
-        colophon = _xhtml("colophon", "colophon.xhtml", self.page("epub/colophon.xhtml.j2", self.labels["colophon"]))
+        colophon = _xhtml(
+            "colophon",
+            "colophon.xhtml",
+            self.page("epub/colophon.xhtml.j2", self.labels["colophon"]),
+        )
         out.add_item(colophon)
         spine.append(colophon)
         for source, name in self.target.images.items():
-            out.add_item(epub.EpubItem(uid=f"img-{name.split('-')[0]}", file_name=f"images/{name}",
-                                       media_type=_media_type(source), content=source.read_bytes()))  # fmt: skip
-        out.toc = [epub.Link(f"text/{ch.chapter.file_name}", ch.title, f"toc-{ch.number}") for ch in chapters]
+            out.add_item(
+                epub.EpubItem(
+                    uid=f"img-{name.split('-')[0]}",
+                    file_name=f"images/{name}",
+                    media_type=_media_type(source),
+                    content=source.read_bytes(),
+                )
+            )
+        out.toc = [
+            epub.Link(f"text/{ch.chapter.file_name}", ch.title, f"toc-{ch.number}")
+            for ch in chapters
+        ]
         out.add_item(epub.EpubNcx())
         out.add_item(epub.EpubNav())  # in the manifest; our own contents page is in the spine
         out.spine = spine
@@ -159,8 +197,16 @@ class _EpubBuilder:
         image.content = cover.read_bytes()
         out.add_item(image)
         out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        page = _xhtml("cover", "cover.xhtml", self.page("epub/cover.xhtml.j2", self.labels["cover"],
-                                                         cover_href=f"../{name}", body_type="cover"))  # fmt: skip
+        page = _xhtml(
+            "cover",
+            "cover.xhtml",
+            self.page(
+                "epub/cover.xhtml.j2",
+                self.labels["cover"],
+                cover_href=f"../{name}",
+                body_type="cover",
+            ),
+        )
         out.add_item(page)
         return page
 
@@ -172,7 +218,9 @@ def write_epub(book: Book, path: str | Path, diagnostics: Diagnostics | None = N
     out = epub.EpubBook()
     chapters = builder.build(out)
     buffer = io.BytesIO()
-    epub.write_epub(buffer, out, {"mtime": builder.built, "epub3_pages": False, "play_order": {"enabled": True}})
+    epub.write_epub(
+        buffer, out, {"mtime": builder.built, "epub3_pages": False, "play_order": {"enabled": True}}
+    )
     with atomic_output(path) as temp:
         _reproducible_zip(buffer.getvalue(), temp, builder.built)
     final = Path(path)

@@ -21,14 +21,16 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError("unwritable", f"cannot create folder: {exc.strerror}", target.parent) from exc
+        raise PublishError(
+            "unwritable", f"cannot create folder: {exc.strerror}", target.parent
+        ) from exc
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     temp = Path(name)
     try:
         yield temp
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
+        temp.chmod(0o644)
+        temp.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -93,4 +93,6 @@ def write_pdf(book: Book, path: str | Path, diagnostics: Diagnostics | None = No
     with atomic_output(path) as temp:
         document.write_pdf(temp)
     final = Path(path)
-    return PdfResult(path=final, chapters=chapter_count, pages=len(document.pages), bytes=final.stat().st_size)
+    return PdfResult(
+        path=final, chapters=chapter_count, pages=len(document.pages), bytes=final.stat().st_size
+    )
