@@ -109,7 +109,7 @@ class _Entry:
         self.name = path.stem
         self.slug = match.group(4)
         meta = self.doc.meta
-        self.date = as_datetime(meta.get("date")) or _day(match)
+        self.date = _meta_date(meta.get("date")) or _day(match)
         folders = [p for p in path.parent.relative_to(posts_dir).parts if p]
         self.categories = _words(meta.get("categories", meta.get("category"))) or folders
 
@@ -133,6 +133,14 @@ def expand(pattern: str, moment: datetime, slug: str, categories: list[str]) -> 
     for key in sorted(values, key=len, reverse=True):
         pattern = pattern.replace(key, values[key])
     return re.sub(r"/+", "/", "/" + pattern)
+
+
+def _meta_date(value: object) -> datetime | None:
+    """A date from YAML: a date or datetime, or text like '2021-03-04 09:30:00 +0000'."""
+    if isinstance(value, str):
+        return parse_date(value)
+    moment = as_datetime(value)
+    return moment.replace(microsecond=0) if moment else None
 
 
 def _day(match: re.Match[str]) -> datetime:
@@ -272,8 +280,7 @@ def _read_comments(folder: Path, ctx: Context) -> list[Comment]:
 
 
 def _comment_date(data: dict[str, Any], path: Path, ctx: Context) -> datetime:
-    moment = as_datetime(data["date"]) if isinstance(data.get("date"), datetime) else None
-    moment = moment or parse_date(str(data.get("date") or ""))
+    moment = _meta_date(data.get("date"))
     stamp = data.get("timestamp") or path.stem.rsplit("-", 1)[-1]
     if moment is None and str(stamp).isdigit():
         seconds = int(stamp) / (1000 if int(stamp) > 10**11 else 1)
