@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -14,7 +14,7 @@ from publish.render.dates import date_and_time, iso, long_date
 from publish.render.markup import running_title, smart_text, to_safe_html
 from publish.render.xhtml import Place, Target, to_xhtml
 
-MAX_INDENT = 5  # deeper replies are set at this indentation, and say whom they answer
+MAX_NEST = 4  # replies deeper than this are set at this level, and say whom they answer
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,10 @@ class RenderedComment:
     date_text: str
     date_iso: str
     body: Markup
-    depth: int  # 0 for a top-level comment
-    indent: int  # depth, capped at MAX_INDENT
-    replying_to: str | None  # the parent's author, shown when the indent is capped
+    depth: int  # in the thread: 0 for a top-level comment
+    replying_to: str | None  # the parent's author, shown where nesting stops at MAX_NEST
     url: str | None
+    replies: list[RenderedComment] = field(default_factory=list)  # as shown: nested to MAX_NEST
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,9 @@ class RenderedChapter:
     date_iso: str
     author: str | None
     body: Markup
-    comments: tuple[RenderedComment, ...]  # flat, in reading order, with depth
+    comments: tuple[RenderedComment, ...]  # top level; replies nest inside
+    comment_count: int
     url: str | None
-
-    @property
-    def comment_count(self) -> int:
-        return len(self.comments)
 
 
 def _threads(comments: tuple[Comment, ...]) -> Iterator[tuple[Comment, int, Comment | None]]:
@@ -80,29 +77,30 @@ class ChapterRenderer:
         return Markup(to_xhtml(to_safe_html(body, self.diagnostics), place))
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
-        out = []
+        """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""
+        roots: list[RenderedComment] = []
+        path: list[RenderedComment] = []  # the comment shown at each level, on the way down
         for n, (comment, depth, parent) in enumerate(_threads(chapter.post.comments), start=1):
             prefix = f"{chapter.id}-c{n}"
             if comment.body.is_empty():
                 self.diagnostics.warn(
                     "empty-comment", f"comment by {comment.author} is empty", comment.source
                 )
-            out.append(
-                RenderedComment(
-                    id=prefix,
-                    author=comment.author,
-                    date_text=date_and_time(comment.date, self.language),
-                    date_iso=iso(comment.date),
-                    body=self._html(comment.body, chapter, prefix, comment),
-                    depth=depth,
-                    indent=min(depth, MAX_INDENT),
-                    replying_to=parent.author
-                    if parent is not None and depth > MAX_INDENT
-                    else None,
-                    url=comment.url,
-                )
+            shown = RenderedComment(
+                id=prefix,
+                author=comment.author,
+                date_text=date_and_time(comment.date, self.language),
+                date_iso=iso(comment.date),
+                body=self._html(comment.body, chapter, prefix, comment),
+                depth=depth,
+                replying_to=parent.author if parent is not None and depth > MAX_NEST else None,
+                url=comment.url,
             )
-        return tuple(out)
+            level = min(depth, MAX_NEST)
+            (path[level - 1].replies if level else roots).append(shown)
+            del path[level:]
+            path.append(shown)
+        return tuple(roots)
 
     def render(self, chapter: Chapter) -> RenderedChapter:
         post = chapter.post
@@ -119,6 +117,7 @@ class ChapterRenderer:
             author=post.author,
             body=self._html(post.body, chapter, chapter.id, None),
             comments=self._comments(chapter),
+            comment_count=post.comment_count,
             url=post.url,
         )
 

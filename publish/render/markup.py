@@ -14,7 +14,6 @@ import re
 import markdown
 import nh3
 import smartypants
-from markupsafe import escape
 
 from publish.errors import Diagnostics
 from publish.model import Body
@@ -107,7 +106,7 @@ def to_safe_html(body: Body, diagnostics: Diagnostics | None = None) -> str:
 
 def smart_text(text: str) -> str:
     """Typography for plain text (titles): the result is plain text again, to be escaped."""
-    return html_lib.unescape(typography(str(escape(text))))
+    return html_lib.unescape(typography(html_lib.escape(text, quote=False)))
 
 
 def running_title(title: str, limit: int = 48) -> str:
