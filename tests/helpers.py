@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
+import atexit
 import re
 import shutil
 import subprocess
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,25 +31,53 @@ class EpubCheckResult:
         return self.fatals == self.errors == self.warnings == 0
 
 
+class _EpubCheckServer:
+    """One JVM per test process runs EPUBCheck on every EPUB (tests/tools/EpubCheckServer.java).
+
+    Loading the validator's schemas takes seconds; checking one more EPUB in a warm JVM
+    takes a fraction of one. Java's source launcher compiles the small server on start.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+        self.lock = threading.Lock()
+
+    def start(self) -> subprocess.Popen[str]:
+        if self.proc is None or self.proc.poll() is not None:
+            java = shutil.which("java")
+            assert java, "EPUBCheck needs Java (17 or newer) on the PATH"
+            self.proc = subprocess.Popen(
+                [java, "-Duser.language=en", "-Duser.country=US", "-cp", str(EPUBCHECK_JAR),
+                 str(Path(__file__).parent / "tools" / "EpubCheckServer.java")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, encoding="utf-8", bufsize=1,
+            )  # fmt: skip
+            atexit.register(self.proc.kill)
+        return self.proc
+
+    def check(self, path: Path) -> EpubCheckResult:
+        with self.lock:
+            proc = self.start()
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(f"{path.resolve()}\n")
+            proc.stdin.flush()
+            messages = []
+            for line in proc.stdout:
+                line = line.rstrip("\n")
+                if line.startswith("RESULT "):
+                    fatals, errors, warnings = (int(n) for n in line.split()[1:4])
+                    return EpubCheckResult(fatals, errors, warnings, messages)
+                if line.startswith(("FATAL", "ERROR", "WARNING")):
+                    messages.append(line.replace(str(path.resolve()), path.name))
+            raise AssertionError("the EPUBCheck server stopped: " + "\n".join(messages))
+
+
+_SERVER = _EpubCheckServer()
+
+
 def run_epubcheck(path: Path) -> EpubCheckResult:
     """The official EPUBCheck (the jar the `epubcheck` package ships), on the machine's Java."""
-    java = shutil.which("java")
-    assert java, "EPUBCheck needs Java (17 or newer) on the PATH"
-    report = path.with_suffix(".epubcheck.json")
-    proc = subprocess.run(
-        [java, "-jar", str(EPUBCHECK_JAR), str(path), "--json", str(report), "-q"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )  # fmt: skip
-    assert report.is_file(), f"EPUBCheck wrote no report: {proc.stderr[-2000:]}"
-    data = json.loads(report.read_text("utf-8"))
-    report.unlink()
-    checker = data["checker"]
-    messages = [
-        f"{m['severity']} {m['ID']}: {m['message']} @ "
-        + ", ".join(f"{loc['path']}:{loc['line']}" for loc in m.get("locations", [])[:3])
-        for m in data["messages"]
-    ]
-    return EpubCheckResult(checker["nFatal"], checker["nError"], checker["nWarning"], messages)
+    return _SERVER.check(path)
 
 
 def assert_epubcheck_clean(path: Path) -> None:

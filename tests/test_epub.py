@@ -150,3 +150,20 @@ def test_a_small_book_with_html_and_odd_content_passes_epubcheck(tmp_path: Path)
     first = epub_text(out, "EPUB/text/chapter-001.xhtml")
     assert "HTML &amp; &lt;friends&gt;" in first and "tracker.example" not in first
     assert "<h2>A heading</h2>" in first
+
+
+def test_the_epubcheck_harness_sees_errors(default_epub: Path, tmp_path: Path) -> None:
+    """Guard for the test harness itself: a broken EPUB must not pass."""
+    import zipfile
+
+    from helpers import run_epubcheck
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(default_epub) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith("chapter-001.xhtml"):
+                data = data.replace(b"<p>", b"<p><blink>", 1)
+            dst.writestr(info, data)
+    result = run_epubcheck(broken)
+    assert result.errors >= 1 and any("blink" in m for m in result.messages), result
