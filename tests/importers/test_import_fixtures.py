@@ -201,6 +201,13 @@ def test_pelican_wordpress_orphan_reply(fixtures_dir: Path) -> None:
     post = result.post("With comments")
     assert shape(post.comments) == [("User2", [("Bob", [])]), ("bob", [])]
     assert post.comments[1].reply_to is None
+    # A root-relative image becomes an address on the blog (it points nowhere in a book).
+    raw = result.post("Post with raw data")
+    assert raw.url == "http://thisisa.test/?p=173"
+    images = [p for p in result.book.posts if "xpelican.png" in p.body.text]
+    assert images and all(
+        'src="http://thisisa.test/theme/img/xpelican.png' in p.body.text for p in images
+    )
     assert "A normal post with some <html> entities in the title. You can't miss them." in [
         p.title for p in result.book.posts
     ]

@@ -26,10 +26,25 @@ from publish.sources.importers.textpage import parse_timestamp
         ("<p>x</p><p> </p>", "<p>x</p>"),
         ("<pre>a\n\n  b &lt;c&gt;</pre>", "<pre>a\n\n  b &lt;c&gt;</pre>"),
         ('<a name="anchor">kept</a>', '<p><a name="anchor">kept</a></p>'),
+        ("<ul><li>a</li><br><li>b</li></ul>", "<ul><li>a</li><li>b</li></ul>"),
+        ('x <a class="button">Go <b>now</b></a>!', "<p>x Go <b>now</b>!</p>"),
     ],
 )
 def test_clean_html(given: str, expected: str) -> None:
     assert clean_html(given) == expected
+
+
+def test_relative_addresses_are_made_absolute() -> None:
+    html = clean_html(
+        '<a href="/about/">a</a> <img src="pic.jpg"> <a href="#note">n</a> '
+        '<a href="mailto:x@example.org">m</a> <img src="//cdn.example.org/x.png">',
+        "https://blog.example.org/2020/01/post/",
+    )
+    assert html == (
+        '<p><a href="https://blog.example.org/about/">a</a> '
+        '<img src="https://blog.example.org/2020/01/post/pic.jpg"> <a href="#note">n</a> '
+        '<a href="mailto:x@example.org">m</a> <img src="https://cdn.example.org/x.png"></p>'
+    )
 
 
 def test_autop_keeps_pre_and_lists_whole() -> None:
@@ -51,6 +66,11 @@ def test_shortcodes() -> None:
         '<a href="https://x.example/?a=1&amp;b=2">https://x.example/?a=1&amp;b=2</a>'
     )
     assert removed == 1
+    unclosed, _ = shortcodes('[caption]<a href="u"><img src="i.jpg"/> Words[/caption]')
+    assert (
+        unclosed
+        == '<figure><a href="u"><img src="i.jpg"/></a><figcaption>Words</figcaption></figure>'
+    )
 
 
 def test_titles() -> None:

@@ -124,7 +124,7 @@ def read_blogger(root: Element, ctx: Context) -> Site:
         posts[number] = RawPost(
             title=one_line(text(entry, "title")),
             date=_date(entry, ctx, "published", "created", "updated"),
-            body=Body(clean_html(_content(entry)), "html"),
+            body=Body(clean_html(_content(entry), url or blog.url), "html"),
             author=author_name(text(child(entry, "author"), "name"), blog.author) or None,
             tags=_labels(entry, takeout),
             url=url,
@@ -140,7 +140,9 @@ def read_blogger(root: Element, ctx: Context) -> Site:
 def _kind_status(entry: Element, takeout: bool) -> tuple[str, str]:
     if takeout:
         kind = text(entry, "type", TAKEOUT_NS).lower()
-        return kind, text(entry, "status", TAKEOUT_NS).upper() or "LIVE"
+        status = text(entry, "status", TAKEOUT_NS).upper() or "LIVE"
+        # <blogger:trashed/> is on every entry; only one with a date was trashed.
+        return kind, "TRASHED" if text(entry, "trashed", TAKEOUT_NS) else status
     for category in children(entry, "category"):
         if KIND_SCHEME in (category.get("scheme") or ""):
             term = category.get("term") or ""
@@ -232,7 +234,7 @@ def _add_comment(
             id=number,
             author=author_name(text(child(entry, "author"), "name")),
             date=_date(entry, ctx, "published", "created", "updated"),
-            body=Body(clean_html(_content(entry)), "html"),
+            body=Body(clean_html(_content(entry), post.url), "html"),
             url=_link(entry, "alternate"),
             reply_to=parent if parent and parent != number else None,
         )

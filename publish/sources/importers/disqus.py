@@ -75,7 +75,7 @@ def read(ctx: Context) -> Site:
                 id=number,
                 author=author_name(text(child(post, "author"), "name")),
                 date=_parse(text(post, "createdAt")) or target.date,
-                body=Body(clean_html(text(post, "message")), "html"),
+                body=Body(clean_html(text(post, "message"), target.url), "html"),
                 reply_to=parent if parent != number else None,
             )
         )

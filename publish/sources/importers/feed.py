@@ -57,14 +57,15 @@ def _rss(root: Element, ctx: Context) -> Site:
         moment = parse_date(text(item, "pubDate")) or parse_date(text(item, "date", DC))
         html = text(item, "encoded", CONTENT) or text(item, "description")
         author = text(item, "creator", DC) or text(item, "author")
+        link = one_line(text(item, "link")) or None
         site.posts.append(
             RawPost(
                 title=title,
                 date=moment or _undated(ctx, title),
-                body=Body(clean_html(html), "html"),
+                body=Body(clean_html(html, link or site.url), "html"),
                 author=one_line(author) or site.author or None,
                 tags=_unique(one_line(text(c)) for c in children(item, "category")),
-                url=one_line(text(item, "link")) or None,
+                url=link,
             )
         )
     return site
@@ -119,16 +120,17 @@ def _atom(root: Element, ctx: Context) -> Site:
         moment = parse_date(text(entry, "published")) or parse_date(text(entry, "updated"))
         content = child(entry, "content")
         html = _atom_html(content if content is not None else child(entry, "summary"))
+        link = _alternate(entry)
         site.posts.append(
             RawPost(
                 title=title,
                 date=moment or _undated(ctx, title),
-                body=Body(clean_html(html), "html"),
+                body=Body(clean_html(html, link or site.url), "html"),
                 author=one_line(text(child(entry, "author"), "name")) or site.author or None,
                 tags=_unique(
                     one_line(c.get("label") or c.get("term")) for c in children(entry, "category")
                 ),
-                url=_alternate(entry),
+                url=link,
             )
         )
     return site

@@ -178,7 +178,7 @@ def read(ctx: Context) -> Site:
     if drafts.is_dir():
         ctx.skip(why.DRAFT, sum(1 for p in drafts.rglob("*") if p.suffix in _EXTENSIONS))
     comments_dir = root / "_data" / "comments"
-    comments = {e.slug: _read_comments(comments_dir / e.slug, ctx) for e in entries}
+    comments = {e.slug: _read_comments(comments_dir / e.slug, site_url, ctx) for e in entries}
     pattern = _permalink(config, entries, comments)
     urls = {e.name: _url(e, pattern, site_url) for e in entries}
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -243,7 +243,7 @@ def _comment_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def _read_comments(folder: Path, ctx: Context) -> list[Comment]:
+def _read_comments(folder: Path, site_url: str, ctx: Context) -> list[Comment]:
     """A post's Staticman comments; ``url`` carries ``_parent`` until the post URL is known."""
     records = []
     for path in _comment_files(folder):
@@ -265,6 +265,7 @@ def _read_comments(folder: Path, ctx: Context) -> list[Comment]:
             index = int(position) if position.isdigit() else 0
             reply_to = top_level[index - 1] if 0 < index <= len(top_level) else f"#{position}"
         message = str(data.get("message") or "").replace("\r\n", "\n").strip()
+        message = absolute_links(message, site_url)
         comments.append(
             Comment(
                 id=number,
@@ -297,6 +298,11 @@ _LINK = re.compile(r"\{%-?\s*link\s+(\S+)\s*-?%\}")
 _FIGURE = re.compile(r"\{%-?\s*figure\b(.*?)-?%\}(.*?)\{%-?\s*endfigure\s*-?%\}", re.S)
 _SITE_URL = re.compile(r"\{\{-?\s*site\.(url|baseurl)\s*-?\}\}")
 _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_KEPT = re.compile(r"\x00(\d+)\x00")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
+_ROOT_LINK = re.compile(
+    r"(\]\(\s*<?|\b(?:src|href)\s*=\s*[\"']|^ {0,3}\[[^\]]+\]:\s*<?)/(?![/\s])", re.M
+)
 _TAG_LINE = re.compile(r"^[ \t]*(?:\{%.*?%\}|\{\{.*?\}\})[ \t]*\n", re.M)
 
 
@@ -321,6 +327,10 @@ def liquid(
         moment = _day(other)
         return site_url + expand(pattern, moment, other.group(4), folders)
 
+    def protect_fence(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
     def figure(match: re.Match[str]) -> str:
         caption = re.search(r'caption:\s*"([^"]*)"', match.group(1))
         body = match.group(2).strip()
@@ -336,4 +346,18 @@ def liquid(
     removed += whole_lines
     if removed:
         ctx.diagnostics.count("Liquid tags removed", removed)
-    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text).strip() + "\n"
+    text = absolute_links(_FENCE.sub(protect_fence, text), site_url)
+    while _KEPT.search(text):  # a fence may hold a raw block: restore until none is left
+        text = _KEPT.sub(lambda m: kept[int(m.group(1))], text)
+    return text.strip() + "\n"
+
+
+def absolute_links(text: str, site_url: str) -> str:
+    """Root-relative links and images (``/assets/x.png``) made absolute with the site's address.
+
+    Outside the site they point nowhere; absolute, a link to another post is recognised by
+    its address (a chapter link) and an image is at least a remote one.
+    """
+    if not site_url:
+        return text
+    return _ROOT_LINK.sub(lambda m: m.group(1) + site_url.rstrip("/") + "/", text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -187,18 +188,73 @@ def _paragraph(group: list[Node]) -> etree._Element:
     return p
 
 
+_NO_TEXT_INSIDE = frozenset(["ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"])
+_URL_ATTRIBUTES = (("a", "href"), ("img", "src"), ("img", "longdesc"), ("source", "src"))
+
+
+def _tidy(body: etree._Element) -> None:
+    """Jump breaks out; ``<br>`` where no text may be (a list's own level); empty anchors."""
+    for element in list(body.iter("a", "br")):
+        parent = element.getparent()
+        stray_br = element.tag == "br" and parent is not None and parent.tag in _NO_TEXT_INSIDE
+        if stray_br or _is_jump_break(element):
+            _remove_keep_tail(element)
+        elif element.tag == "a" and not any(element.get(k) for k in ("href", "name", "id")):
+            _unwrap(element)
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Replace an element by its content."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    text, tail = element.text or "", element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    kids = list(element)
+    for offset, kid in enumerate(kids):
+        parent.insert(index + offset, kid)
+    last = kids[-1] if kids else (parent[index - 1] if index > 0 else None)
+    if last is not None:
+        last.tail = (last.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _absolute(body: etree._Element, base_url: str) -> None:
+    for tag, attribute in _URL_ATTRIBUTES:
+        for element in body.iter(tag):
+            value = (element.get(attribute) or "").strip()
+            if (
+                value
+                and not value.startswith("#")
+                and not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I)
+            ):
+                element.set(attribute, urljoin(base_url, value))
+
+
 def _serialize(element: etree._Element) -> str:
     return str(lxml.html.tostring(element, encoding="unicode", method="html")).strip()
 
 
-def clean_html(fragment: str | None) -> str:
-    """Block HTML from an export's HTML fragment ('' when it has no content)."""
+def clean_html(fragment: str | None, base_url: str | None = None) -> str:
+    """Block HTML from an export's HTML fragment ('' when it has no content).
+
+    With ``base_url`` (the post's address), relative links and images are made absolute:
+    out of the blog they point nowhere, and absolute, a link to another post of the blog is
+    recognised as one. Links within the page (``#...``) stay as they are.
+    """
     if not fragment or not fragment.strip():
         return ""
     body = _body(fragment)
-    for element in list(body.iter("a")):
-        if _is_jump_break(element):
-            _remove_keep_tail(element)
+    _tidy(body)
+    if base_url:
+        _absolute(body, base_url)
     blocks: list[etree._Element] = []
     run: list[Node] = []
     for node in [*_nodes(body), etree.Element("hr")]:  # a sentinel block ends the last run
@@ -287,6 +343,7 @@ def shortcodes(text: str) -> tuple[str, int]:
         inner = match.group(2).strip()
         split = max(inner.rfind("</a>") + 4 if "</a>" in inner else -1, inner.rfind("/>") + 2)
         media, words = (inner[:split], inner[split:].strip()) if split > 1 else (inner, "")
+        media += "</a>" * (len(re.findall(r"<a\b", media)) - media.count("</a>"))
         attribute = re.search(r'caption="([^"]*)"', match.group(1))
         words = words or (attribute.group(1) if attribute else "")
         figcaption = f"<figcaption>{words}</figcaption>" if words else ""

@@ -98,13 +98,14 @@ def read_channel(channel: Element, ctx: Context) -> Site:
         content, dropped = shortcodes(text(item, "encoded", CONTENT))
         removed += dropped
         login = text(item, "creator", DC)
+        link = one_line(text(item, "link")) or None
         post = RawPost(
             title=title_text(text(item, "title")),
             date=_date(item, ctx),
-            body=Body(clean_html(autop(content)), "html"),
+            body=Body(clean_html(autop(content), link or site.url), "html"),
             author=authors.get(login, login) or None,
             tags=_tags(item),
-            url=one_line(text(item, "link")) or None,
+            url=link,
             is_page=post_type == "page",
         )
         post.comments.extend(c for c in (_comment(e, post, ctx) for e in comments) if c)
@@ -172,7 +173,7 @@ def _comment(element: Element, post: RawPost, ctx: Context) -> Comment | None:
         id=number,
         author=author_name(_wp(element, "comment_author")),
         date=moment,
-        body=Body(clean_html(autop(_wp(element, "comment_content"))), "html"),
+        body=Body(clean_html(autop(_wp(element, "comment_content")), post.url), "html"),
         url=f"{post.url}#comment-{number}" if post.url and number else None,
         reply_to=parent if parent not in ("", "0") else None,
     )
