@@ -254,6 +254,8 @@ def test_seed_page(seed_page: Path) -> None:
 
 def test_seed_page_matches_the_seed_post_in_content(seed_page: Path) -> None:
     content = Path(__file__).resolve().parents[2] / "content"
+    if not (content / "book.toml").is_file():
+        pytest.skip("no content/ folder with the seed post")
     book = load_content(content, Diagnostics())
     seeds = [p for p in book.posts if p.title == "The End of the Caliphate"]
     if not seeds:

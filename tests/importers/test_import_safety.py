@@ -93,3 +93,24 @@ def test_bad_staticman_yaml_names_the_file(tmp_path: Path) -> None:
         run_import(site)
     assert (caught.value.code, caught.value.file) == ("bad-yaml", bad)
     assert caught.value.line is not None
+
+
+def test_yaml_aliases_are_read_but_a_billion_laughs_is_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    post = site / "_posts" / "2020-01-01-hello.md"
+    post.write_text("---\ntitle: Hi\nimage: {path: &i /x.png, feature: *i}\n---\nHi.\n", "utf-8")
+    comments = site / "_data" / "comments" / "hello"
+    comments.mkdir(parents=True)
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for n in range(1, 9):
+        refs = ", ".join([f"*{chr(96 + n)}"] * 9)
+        lines.append(f"{chr(97 + n)}: &{chr(97 + n)} [{refs}]")
+    bomb = comments / "comment-1.yml"
+    bomb.write_text("\n".join([*lines, "name: Bomb", "message: *i"]) + "\n", "utf-8")
+    with pytest.raises(PublishError) as caught:
+        run_import(site)
+    assert (caught.value.code, caught.value.file) == ("bad-yaml", bomb)
+    assert "too large" in caught.value.message
+    bomb.unlink()
+    assert run_import(site).book.posts[0].title == "Hi"

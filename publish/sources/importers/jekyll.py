@@ -11,7 +11,6 @@ chapter link), ``{{ site.url }}`` the site's; other tags are dropped (and counte
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,9 @@ from publish.sources.importers.common import (
     one_line,
     parse_date,
 )
-from publish.sources.textfile import as_datetime, parse_document, read_text
+from publish.sources.importers.liquid import POST_NAME, absolute_links, day, expand, liquid
+from publish.sources.textfile import as_datetime, read_text
 
-_POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _EXTENSIONS = (".md", ".markdown", ".mkd", ".html")
 PERMALINKS = (
     "/:categories/:title/",
@@ -45,12 +44,6 @@ PERMALINKS = (
     "/:title.html",
     "/:categories/:title.html",
 )
-NAMED_PERMALINKS = {
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "none": "/:categories/:title:output_ext",
-}
 
 
 def site_root(path: Path) -> Path | None:
@@ -64,15 +57,60 @@ def site_root(path: Path) -> Path | None:
     return None
 
 
-def _yaml_file(path: Path) -> Any:
+MAX_YAML_NODES = 50_000  # a comment or front matter is a few dozen; aliases can multiply
+
+
+def _yaml(text: str, path: Path, first_line: int = 1) -> Any:
+    """Safe YAML, aliases allowed (Jekyll front matter uses them) but not a "billion laughs".
+
+    The loaded value is walked, aliases followed, and refused past ``MAX_YAML_NODES``: what
+    is returned is small however it is read or printed.
+    """
     try:
-        return yaml.safe_load(read_text(path))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise PublishError(
-            "bad-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
-            mark.line + 1 if mark is not None else None,
-        ) from exc  # fmt: skip
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PublishError("bad-yaml", f"not valid YAML: {problem}", path, line) from exc
+    except RecursionError as exc:
+        raise PublishError("bad-yaml", "YAML nests too deeply", path, first_line) from exc
+    stack, seen = [data], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_NODES:
+            raise PublishError(
+                "bad-yaml", "YAML too large once its aliases are followed", path, first_line
+            )
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return data
+
+
+def _yaml_file(path: Path) -> Any:
+    return _yaml(read_text(path), path)
+
+
+def front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    """A Jekyll page's front matter (a mapping) and its body."""
+    text = read_text(path)
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 3)
+    while end != -1 and text[end + 4 : end + 5] not in ("", "\n"):
+        end = text.find("\n---", end + 4)
+    if end == -1:
+        raise PublishError("bad-front-matter", "front matter has no closing '---' line", path, 1)
+    meta = _yaml(text[4 : end + 1], path, first_line=2)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PublishError("bad-front-matter", "front matter must be a mapping", path, 2)
+    return {str(k): v for k, v in meta.items()}, text[end + 4 :].removeprefix("\n")
 
 
 def _config(root: Path) -> dict[str, Any]:
@@ -102,37 +140,19 @@ def _site_url(root: Path, config: dict[str, Any]) -> str:
 
 class _Entry:
     def __init__(self, path: Path, posts_dir: Path, ctx: Context) -> None:
-        match = _POST_NAME.match(path.stem)
+        match = POST_NAME.match(path.stem)
         assert match is not None
         self.path = path
-        self.doc = parse_document(path)
+        self.meta, self.body = front_matter(path)
         self.name = path.stem
         self.slug = match.group(4)
-        meta = self.doc.meta
-        self.date = _meta_date(meta.get("date")) or _day(match)
+        meta = self.meta
+        self.date = _meta_date(meta.get("date")) or day(match)
         folders = [p for p in path.parent.relative_to(posts_dir).parts if p]
         self.categories = _words(meta.get("categories", meta.get("category"))) or folders
 
     def expand(self, pattern: str) -> str:
         return expand(pattern, self.date, self.slug, self.categories)
-
-
-def expand(pattern: str, moment: datetime, slug: str, categories: list[str]) -> str:
-    """A post's path from a Jekyll permalink pattern."""
-    pattern = NAMED_PERMALINKS.get(pattern, pattern)
-    values = {
-        ":categories": "/".join(c.lower().replace(" ", "-") for c in categories),
-        ":year": f"{moment:%Y}",
-        ":month": f"{moment:%m}",
-        ":day": f"{moment:%d}",
-        ":y_day": f"{moment:%j}",
-        ":title": slug,
-        ":slug": slug,
-        ":output_ext": ".html",
-    }
-    for key in sorted(values, key=len, reverse=True):
-        pattern = pattern.replace(key, values[key])
-    return re.sub(r"/+", "/", "/" + pattern)
 
 
 def _meta_date(value: object) -> datetime | None:
@@ -141,10 +161,6 @@ def _meta_date(value: object) -> datetime | None:
         return parse_date(value)
     moment = as_datetime(value)
     return moment.replace(microsecond=0) if moment else None
-
-
-def _day(match: re.Match[str]) -> datetime:
-    return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
 
 def _words(value: object) -> list[str]:
@@ -172,7 +188,7 @@ def read(ctx: Context) -> Site:
     entries = [
         _Entry(p, posts_dir, ctx)
         for p in sorted(posts_dir.rglob("*"))
-        if p.suffix in _EXTENSIONS and _POST_NAME.match(p.stem) and p.is_file()
+        if p.suffix in _EXTENSIONS and POST_NAME.match(p.stem) and p.is_file()
     ]
     drafts = root / "_drafts"
     if drafts.is_dir():
@@ -183,7 +199,7 @@ def read(ctx: Context) -> Site:
     urls = {e.name: _url(e, pattern, site_url) for e in entries}
     now = datetime.now(UTC).replace(tzinfo=None)
     for entry in entries:
-        meta = entry.doc.meta
+        meta = entry.meta
         reason = None
         if meta.get("published") is False or meta.get("draft") is True:
             reason = why.DRAFT
@@ -200,7 +216,7 @@ def read(ctx: Context) -> Site:
             RawPost(
                 title=one_line(str(meta.get("title") or "")),
                 date=entry.date,
-                body=Body(liquid(entry.doc.body, entry, urls, pattern, site_url, ctx)),
+                body=Body(liquid(entry.body, urls, pattern, site_url, ctx)),
                 author=one_line(str(post_author or "")) or site.author or None,
                 tags=tuple(_words(meta.get("tags"))),
                 url=urls[entry.name],
@@ -232,7 +248,7 @@ def _permalink(
 
 
 def _url(entry: _Entry, pattern: str, site_url: str) -> str:
-    own = entry.doc.meta.get("permalink")
+    own = entry.meta.get("permalink")
     path = str(own) if own else entry.expand(pattern)
     return site_url + path if site_url else path
 
@@ -290,74 +306,3 @@ def _comment_date(data: dict[str, Any], path: Path, ctx: Context) -> datetime:
         ctx.warn("bad-date", "comment has no date; dated 1 January 1970", path)
         return datetime(1970, 1, 1)
     return moment.replace(microsecond=0)
-
-
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_POST_URL = re.compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
-_LINK = re.compile(r"\{%-?\s*link\s+(\S+)\s*-?%\}")
-_FIGURE = re.compile(r"\{%-?\s*figure\b(.*?)-?%\}(.*?)\{%-?\s*endfigure\s*-?%\}", re.S)
-_SITE_URL = re.compile(r"\{\{-?\s*site\.(url|baseurl)\s*-?\}\}")
-_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-_KEPT = re.compile(r"\x00(\d+)\x00")
-_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
-_ROOT_LINK = re.compile(
-    r"(\]\(\s*<?|\b(?:src|href)\s*=\s*[\"']|^ {0,3}\[[^\]]+\]:\s*<?)/(?![/\s])", re.M
-)
-_TAG_LINE = re.compile(r"^[ \t]*(?:\{%.*?%\}|\{\{.*?\}\})[ \t]*\n", re.M)
-
-
-def liquid(
-    text: str, entry: _Entry, urls: dict[str, str], pattern: str, site_url: str, ctx: Context
-) -> str:
-    """Resolve the Liquid a book needs; drop (and count) the rest."""
-    kept: list[str] = []
-
-    def protect(match: re.Match[str]) -> str:
-        kept.append(match.group(1))
-        return f"\x00{len(kept) - 1}\x00"
-
-    def post_url(match: re.Match[str]) -> str:
-        name = match.group(1).rsplit("/", 1)[-1]
-        if name in urls:
-            return urls[name]
-        other = _POST_NAME.match(name)
-        if other is None:
-            return match.group(1)
-        folders = [c for c in match.group(1).strip("/").split("/")[:-1] if c]
-        moment = _day(other)
-        return site_url + expand(pattern, moment, other.group(4), folders)
-
-    def protect_fence(match: re.Match[str]) -> str:
-        kept.append(match.group(0))
-        return f"\x00{len(kept) - 1}\x00"
-
-    def figure(match: re.Match[str]) -> str:
-        caption = re.search(r'caption:\s*"([^"]*)"', match.group(1))
-        body = match.group(2).strip()
-        return f"{body}\n\n*{caption.group(1)}*" if caption else body
-
-    text = _RAW.sub(protect, text)
-    text = _POST_URL.sub(post_url, text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _FIGURE.sub(figure, text)
-    text = _SITE_URL.sub(lambda m: site_url if m.group(1) == "url" else "", text)
-    text, whole_lines = _TAG_LINE.subn("", text)
-    text, removed = _TAG.subn("", text)
-    removed += whole_lines
-    if removed:
-        ctx.diagnostics.count("Liquid tags removed", removed)
-    text = absolute_links(_FENCE.sub(protect_fence, text), site_url)
-    while _KEPT.search(text):  # a fence may hold a raw block: restore until none is left
-        text = _KEPT.sub(lambda m: kept[int(m.group(1))], text)
-    return text.strip() + "\n"
-
-
-def absolute_links(text: str, site_url: str) -> str:
-    """Root-relative links and images (``/assets/x.png``) made absolute with the site's address.
-
-    Outside the site they point nowhere; absolute, a link to another post is recognised by
-    its address (a chapter link) and an image is at least a remote one.
-    """
-    if not site_url:
-        return text
-    return _ROOT_LINK.sub(lambda m: m.group(1) + site_url.rstrip("/") + "/", text)
