@@ -74,7 +74,7 @@ class ChapterRenderer:
             source=comment.source if comment and comment.source else post.source,
             diagnostics=self.diagnostics,
         )
-        return Markup(to_xhtml(to_safe_html(body, self.diagnostics), place))
+        return Markup(to_xhtml(to_safe_html(body, self.diagnostics, place.source), place))
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""

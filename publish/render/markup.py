@@ -4,18 +4,24 @@ Everything that comes from content or an export passes through :func:`to_safe_ht
 before it reaches a template. The sanitiser (nh3, Rust's ammonia) keeps an allow-list of
 elements and attributes: no script, style, event handlers, frames, objects, forms, or
 ``javascript:``/``data:`` links; unknown elements are unwrapped and their text kept.
+What it removed is counted honestly (elements and attributes as libxml2 reads the HTML,
+before and after) for the build summary. Bodies over :data:`~publish.limits.MAX_BODY_CHARS`
+are an error; characters XML cannot carry are dropped before anything reads the text.
 """
 
 from __future__ import annotations
 
 import html as html_lib
-import re
+from collections import Counter
+from pathlib import Path
 
 import markdown
 import nh3
 import smartypants
+from lxml import etree
 
-from publish.errors import Diagnostics
+from publish.errors import Diagnostics, PublishError
+from publish.limits import MAX_BODY_CHARS, xml_safe
 from publish.model import Body
 
 MARKDOWN_EXTENSIONS = [
@@ -67,13 +73,57 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _SMARTY = smartypants.Attr.set2 | smartypants.Attr.u  # -- en dash, --- em dash, Unicode out
-_COUNTED = re.compile(
-    r"<(script|style|iframe|object|embed|form)\b|\son[a-z]+\s*=|(?:javascript|vbscript|data):", re.I
+# For counting only: libxml2's HTML parser, without its depth limit, reading nothing else.
+_CENSUS_PARSER = etree.HTMLParser(
+    huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
 )
+_WRAPPERS = {"html", "head", "body"}
+REMOVED_ELEMENTS = "HTML elements removed by the sanitiser"
+REMOVED_ATTRIBUTES = "HTML attributes removed by the sanitiser"
+
+
+class TooDeep(Exception):
+    """Markdown nested too deeply for Python-Markdown's recursive parser."""
 
 
 def markdown_to_html(text: str) -> str:
-    return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    try:
+        return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    except RecursionError as exc:  # e.g. hundreds of lists inside each other
+        raise TooDeep from exc
+
+
+def _census(fragment: str) -> Counter[tuple[str, str]]:
+    """Elements by name and attributes by element and name, as libxml2 reads ``fragment``."""
+    counts: Counter[tuple[str, str]] = Counter()
+    if "<" not in fragment:
+        return counts
+    root = etree.fromstring(f"<html><body>{fragment}</body></html>", _CENSUS_PARSER)
+    if root is None:
+        return counts
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _WRAPPERS:
+            continue
+        counts[("element", tag)] += 1
+        for name in el.attrib:
+            counts[("attribute", f"{tag}@{name!s}")] += 1
+    return counts
+
+
+def count_removed(before: str, after: str, diagnostics: Diagnostics) -> None:
+    """Count what the sanitiser took out: elements and attributes in ``before`` not in ``after``.
+
+    Both are read by the same parser, so what the sanitiser only rearranged (an implied
+    ``tbody``, a paragraph closed early) is not counted; what it added is never subtracted.
+    """
+    removed = _census(before) - _census(after)
+    elements = sum(n for (kind, _), n in removed.items() if kind == "element")
+    attributes = sum(n for (kind, _), n in removed.items() if kind == "attribute")
+    if elements:
+        diagnostics.count(REMOVED_ELEMENTS, elements)
+    if attributes:
+        diagnostics.count(REMOVED_ATTRIBUTES, attributes)
 
 
 def sanitize(html: str) -> str:
@@ -94,19 +144,46 @@ def typography(html: str) -> str:
     return str(smartypants.smartypants(html, _SMARTY))
 
 
-def to_safe_html(body: Body, diagnostics: Diagnostics | None = None) -> str:
-    """A body as sanitised, typographically dressed HTML (not yet XHTML)."""
-    html = markdown_to_html(body.text) if body.format == "markdown" else body.text
+def to_safe_html(
+    body: Body, diagnostics: Diagnostics | None = None, source: Path | None = None
+) -> str:
+    """A body as sanitised, typographically dressed HTML (not yet XHTML).
+
+    ``source`` is the file the body came from, for messages. A body longer than
+    ``MAX_BODY_CHARS`` is an error; Markdown nested too deeply to parse is set as plain
+    text, with a warning.
+    """
+    if len(body.text) > MAX_BODY_CHARS:
+        raise PublishError(
+            "too-large",
+            f"the text is {len(body.text):,} characters long, over the limit of {MAX_BODY_CHARS:,}",
+            source,
+        )
+    text = xml_safe(body.text)
+    if body.format == "markdown":
+        try:
+            html = markdown_to_html(text)
+        except TooDeep:
+            if diagnostics is not None:
+                diagnostics.warn(
+                    "too-deep",
+                    "the Markdown nests too deeply (lists or quotations hundreds of levels "
+                    "deep); set as plain text",
+                    source,
+                )
+            paragraphs = (p for p in text.split("\n\n") if p.strip())
+            html = "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
+    else:
+        html = text
+    clean = sanitize(html)
     if diagnostics is not None:
-        removed = len(_COUNTED.findall(html))
-        if removed:
-            diagnostics.count("unsafe HTML removed", removed)
-    return typography(sanitize(html))
+        count_removed(html, clean, diagnostics)
+    return typography(clean)
 
 
 def smart_text(text: str) -> str:
     """Typography for plain text (titles): the result is plain text again, to be escaped."""
-    return html_lib.unescape(typography(html_lib.escape(text, quote=False)))
+    return html_lib.unescape(typography(html_lib.escape(xml_safe(text), quote=False)))
 
 
 def running_title(title: str, limit: int = 48) -> str:

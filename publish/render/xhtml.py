@@ -2,11 +2,13 @@
 
 Ids are made unique in the book (prefixed), links to other posts become links to their
 chapters, images are resolved inside the content folder (and nowhere else), headings of
-the body are moved below the chapter title, and the output is XML.
+the body are moved below the chapter title, and the output is XML. Elements nested deeper
+than :data:`~publish.limits.MAX_HTML_DEPTH` are unwrapped, their text kept, with a warning.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +20,11 @@ from lxml import etree, html
 
 from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
+from publish.limits import MAX_HTML_DEPTH, xml_safe
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# libxml2's HTML parser stops reading (silently) below 256 levels unless told otherwise;
+# the depth is limited here instead, keeping the text.
+_PARSER = html.HTMLParser(huge_tree=True, no_network=True, remove_comments=True, remove_pis=True)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _SPACED_HYPHEN = re.compile(r"(?<=\s)-(?=\s)")
 # Elisions that smart-quoting takes for opening quotes: the '90s, rock 'n' roll, 'tis, 'em.
@@ -51,16 +56,31 @@ class Place:
     diagnostics: Diagnostics
 
 
+@functools.lru_cache(maxsize=4)
+def _text_of(source: Path, mtime_ns: int, size: int) -> str:
+    return source.read_text("utf-8", errors="replace")
+
+
 def _line_of(source: Path | None, needle: str) -> int | None:
     if source is None or not source.is_file():
         return None
-    text = source.read_text("utf-8", errors="replace")
+    stat = source.stat()  # a file with a thousand bad links is read once, not a thousand times
+    text = _text_of(source, stat.st_mtime_ns, stat.st_size)
     at = text.find(needle)
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def _resolve_image(src: str, place: Place) -> Path | None:
     """The image's file inside the content folder; None (with a warning) for remote ones."""
+    if re.match(r"^\s*file:", src, re.I):
+        place.diagnostics.warn(
+            "file-url-image",
+            f"image given as a file: address left out (use a path relative to the post, inside "
+            f"the content folder): {src[:120]}",
+            place.source,
+            _line_of(place.source, src),
+        )
+        return None
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
         place.diagnostics.warn(
             "remote-image",
@@ -170,12 +190,37 @@ def _dress_text(tree: html.HtmlElement) -> None:
 _FIXERS: dict[str, Callable[[html.HtmlElement, Place], None]] = {"a": _fix_link, "img": _fix_image}
 
 
+def _limit_depth(tree: html.HtmlElement, place: Place) -> None:
+    """Unwrap every element more than MAX_HTML_DEPTH levels down, keeping its text."""
+    too_deep: list[html.HtmlElement] = []
+    stack = [(tree, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if depth == MAX_HTML_DEPTH:
+            too_deep.extend(e for e in el.iterdescendants() if isinstance(e.tag, str))
+        else:
+            stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
+    if not too_deep:
+        return
+    for el in too_deep:
+        if el.tag in ("br", "img", "hr", "wbr"):  # nothing inside: a space stands for it
+            el.tail = " " + (el.tail or "")
+        el.drop_tag()
+    place.diagnostics.warn(
+        "too-deep",
+        f"HTML nested more than {MAX_HTML_DEPTH} levels deep: {len(too_deep)} elements below "
+        "that unwrapped, their text kept",
+        place.source,
+    )
+
+
 def to_xhtml(fragment: str, place: Place) -> str:
     """Rewrite a sanitised HTML fragment for its place in the book; return XHTML."""
-    fragment = _XML_INVALID.sub("", fragment).strip()
+    fragment = xml_safe(fragment).strip()
     if not fragment:
         return ""
-    tree = html.fragment_fromstring(fragment, create_parent="div")
+    tree = html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
+    _limit_depth(tree, place)
     _fix_ids(tree, place.id_prefix)
     for el in list(tree.iter("a", "img", "time", *_HEADINGS)):
         if el.tag in _HEADINGS:

@@ -12,6 +12,7 @@ from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.model import Book
 from publish.sources.content import load_content
 from publish.sources.importers import load_export
+from publish.sources.textfile import refuse_links_out
 
 
 def load_book(path: str | Path, diagnostics: Diagnostics | None = None) -> Book:
@@ -21,5 +22,6 @@ def load_book(path: str | Path, diagnostics: Diagnostics | None = None) -> Book:
     if not source.exists():
         raise PublishError("no-content", "no such file or folder", source)
     if source.is_dir() and (source / "book.toml").is_file():
+        refuse_links_out(source)
         return load_content(source, diagnostics)
     return load_export(source, diagnostics)

@@ -162,6 +162,8 @@ def load_config(path: Path) -> BookConfig:
         raise PublishError(
             "bad-toml", f"not valid TOML: {exc}", path, int(line.group(1)) if line else None
         ) from exc
+    except RecursionError as exc:  # tomllib recurses into arrays and tables: [[[[...
+        raise PublishError("bad-toml", "not valid TOML: nested too deeply", path) from exc
     check = _Checker(path, text)
     check.unknown(data, REQUIRED + OPTIONAL)
     title = check.string(data, "title", required=True) or ""

@@ -1,7 +1,14 @@
-"""Read a content file: UTF-8 text, YAML front matter with line numbers, and the body."""
+"""Read a content file: UTF-8 text, YAML front matter with line numbers, and the body.
+
+Only regular files are read (not a device or a pipe someone named ``index.md``), at most
+:data:`~publish.limits.MAX_FILE_BYTES` of them. Front matter is safe YAML without aliases
+(no "billion laughs" of ``*refs``); characters XML cannot carry are dropped from its text.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -10,12 +17,28 @@ from typing import Any
 import yaml
 
 from publish.errors import PublishError
+from publish.limits import MAX_FILE_BYTES, xml_safe
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Document",
+    "as_datetime",
+    "parse_document",
+    "read_text",
+    "refuse_links_out",
+]
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text: we parse them, and report bad ones by line."""
+    """Safe YAML that leaves dates as text and refuses aliases (``*name``)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -27,14 +50,18 @@ _Loader.yaml_implicit_resolvers = {
 def read_text(path: Path) -> str:
     """The file's text; an error naming the file (and line) when it is not UTF-8."""
     try:
-        size = path.stat().st_size
+        with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise PublishError("not-a-file", "not a regular file", path)
+            data = file.read(MAX_FILE_BYTES + 1)  # the size on disk may change as we read
     except OSError as exc:
         raise PublishError("unreadable", f"cannot read file: {exc.strerror}", path) from exc
-    if size > MAX_FILE_BYTES:
+    if len(data) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(data))
         raise PublishError(
             "too-large", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", path
         )
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -43,6 +70,24 @@ def read_text(path: Path) -> str:
             "not-utf8", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line
         ) from exc
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def refuse_links_out(root: Path) -> None:
+    """An error for a symbolic link in the content folder that leads out of it.
+
+    A content folder may come from someone else (an archive, a shared drive): a post,
+    stylesheet or template that links to ``~/.ssh/id_rsa`` must not end up in a book.
+    Hidden folders (``.git``) are not read by a build and not searched.
+    """
+    base = root.resolve()
+    for folder, dirs, files in os.walk(root):  # linked folders are checked, not entered
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                raise PublishError(
+                    "link-outside", "a symbolic link that leads out of the content folder", path
+                )
 
 
 @dataclass(frozen=True)
@@ -84,6 +129,10 @@ def parse_document(path: Path) -> Document:
         raise PublishError(
             "bad-front-matter", f"front matter is not valid YAML: {problem}", path, line
         ) from exc
+    except RecursionError as exc:  # [[[[... a thousand levels deep
+        raise PublishError(
+            "bad-front-matter", "front matter nests too deeply (lists inside lists)", path, 2
+        ) from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
@@ -95,7 +144,16 @@ def parse_document(path: Path) -> Document:
         for key, _ in node.value
         if isinstance(key, yaml.ScalarNode)
     }
-    return Document(path, {str(k): v for k, v in meta.items()}, lines, body)
+    return Document(path, {xml_safe(str(k)): _clean(v) for k, v in meta.items()}, lines, body)
+
+
+def _clean(value: Any) -> Any:
+    """Text without characters XML cannot carry (``"\\x01"`` is valid YAML); one level deep."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [xml_safe(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def as_datetime(value: object) -> datetime | None:

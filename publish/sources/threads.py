@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
+from publish.errors import PublishError
+from publish.limits import MAX_THREAD_DEPTH
 from publish.model import Comment, sort_key
 
 
@@ -20,6 +22,7 @@ def build_threads(
 
     ``on_orphan`` is called for a reply whose parent is not in ``flat`` (or that sits in a
     cycle of replies); it may raise, and if it returns the comment is kept at the top level.
+    A reply more than ``MAX_THREAD_DEPTH`` replies deep is an error (``thread-too-deep``).
     """
     ids = {c.id for c in flat}
     children: dict[str, list[Comment]] = {}
@@ -35,11 +38,38 @@ def build_threads(
 
     placed: set[str] = set()
 
-    def nest(comment: Comment) -> Comment:
-        placed.add(comment.id)
-        kids = sorted(children.get(comment.id, ()), key=_by_date)
-        replies = tuple(nest(kid) for kid in kids if kid.id not in placed)
-        return dataclasses.replace(comment, replies=replies)
+    def nest(top: Comment) -> Comment:
+        """``top`` with its replies nested, without recursion (threads can be very deep)."""
+        placed.add(top.id)
+        # Each frame: a comment, and its replies nested so far, and those still to do.
+        frames: list[tuple[Comment, list[Comment], list[Comment]]] = []
+
+        def enter(comment: Comment) -> None:
+            if len(frames) > MAX_THREAD_DEPTH:
+                raise PublishError(
+                    "thread-too-deep",
+                    f"the comment by {comment.author} is more than {MAX_THREAD_DEPTH} replies "
+                    "deep in its thread",
+                    comment.source,
+                )
+            kids = sorted(children.get(comment.id, ()), key=_by_date)
+            frames.append((comment, [], kids[::-1]))
+
+        enter(top)
+        while True:
+            comment, done, todo = frames[-1]
+            while todo and todo[-1].id in placed:
+                todo.pop()
+            if todo:
+                kid = todo.pop()
+                placed.add(kid.id)
+                enter(kid)
+                continue
+            frames.pop()
+            finished = dataclasses.replace(comment, replies=tuple(done))
+            if not frames:
+                return finished
+            frames[-1][1].append(finished)
 
     threads = [nest(root) for root in sorted(roots, key=_by_date)]
     # Replies caught in a cycle are reachable from no root: keep them, at the top level.

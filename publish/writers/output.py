@@ -1,17 +1,70 @@
-"""Write a book atomically: to a temporary file beside the target, renamed on success.
+"""Write a book atomically: the whole file appears at once, or nothing changes.
 
-A failed or interrupted build leaves the previous book as it was and no stray file.
+The book is written inside a private temporary folder next to the target,
+``.<book>.<pid>.<random>.part/``, and renamed over the target only when complete (a rename
+within one file system is atomic), so a failed or interrupted build (an error, Ctrl-C)
+leaves the previous book as it was and removes its temporary folder. A writer's own
+temporary files (a PDF library saving "atomically" beside its output) land in that folder
+too. A build killed outright (``SIGKILL``, a power cut) cannot clean up after itself: the
+next build into the same folder removes what a process that no longer runs left behind.
+Two builds into the same file at once each write their own temporary folder; the book is
+whichever finished last, whole.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import re
+import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from publish.errors import PublishError
+
+# Errors of the disk, not of the book: reported as a failed write, not as a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.EACCES}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+
+
+def temp_pattern(target: Path) -> re.Pattern[str]:
+    """The names of ``target``'s temporary folders (group 1: the writing process's id)."""
+    return re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.[0-9a-f]+\.part$")
+
+
+def sweep_stale(target: Path) -> list[Path]:
+    """Remove temporary folders of ``target`` left by processes that no longer run."""
+    pattern = temp_pattern(target)
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            match = pattern.match(entry.name)
+            if match is None:
+                continue
+            pid = int(match.group(1))
+            if pid != os.getpid() and not _alive(pid):
+                _remove(entry)
+                removed.append(entry)
+    return removed
 
 
 @contextlib.contextmanager
@@ -24,14 +77,24 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
         raise PublishError(
             "unwritable", f"cannot create folder: {exc.strerror}", target.parent
         ) from exc
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
+    if target.is_dir():
+        raise PublishError("unwritable", "cannot write the book: a folder has that name", target)
+    sweep_stale(target)
+    folder = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.part"
     try:
+        folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise PublishError("unwritable", f"cannot write the book: {exc.strerror}", target) from exc
+    try:
+        temp = folder / target.name
         yield temp
         temp.chmod(0o644)
         temp.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    except OSError as exc:
+        if exc.errno in _DISK_ERRORS:
+            raise PublishError(
+                "unwritable", f"cannot write the book: {exc.strerror}", target
+            ) from exc
         raise
+    finally:
+        _remove(folder)
