@@ -149,6 +149,7 @@ def test_pelican_blogger_with_pages(fixtures_dir: Path) -> None:
     # The draft page is left out as a draft; the published one comes in.
     assert result.report.skipped == {"draft": 2}
     assert result.book.title == "Notes of a Young Doctor"  # re-indented: trailing space gone
+    assert result.book.language == "nl"  # its BLOG_LOCALE setting (Dutch interface strings)
     assert result.book.author == "Mikhail Afanasyevich Bulgakov"
     post = result.post("The Steel Windpipe")
     assert post.comments[0].author == "Thomas Isidore Noël Sankara"

@@ -46,7 +46,8 @@ def test_wxr_1_0_under_http_is_wordpress_too() -> None:
 def test_blogger_legacy_export() -> None:
     result = run_import(SAME_BLOG / "blogger-legacy.xml")
     book, report = result.book, result.report
-    assert (book.title, book.author, book.language) == ("Field Notes", "Ada Example", "en")
+    # The language is the blog's BLOG_LOCALE setting (en_GB).
+    assert (book.title, book.author, book.language) == ("Field Notes", "Ada Example", "en-GB")
     assert book.identifier == derived_identifier("Field Notes", "Ada Example")
     assert [p.title for p in book.posts] == ["Rain on the Moor", "A Short Note"]
     assert (report.format, report.posts, report.comments, report.replies) == ("blogger", 2, 4, 2)

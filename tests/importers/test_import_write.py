@@ -106,7 +106,7 @@ def test_layout_and_files(tmp_path: Path) -> None:
         "<p>Me too.</p>\n"
     )
     config = load_config(dest / "book.toml")
-    assert (config.title, config.author, config.language) == ("Field Notes", "Ada Example", "en")
+    assert (config.title, config.author, config.language) == ("Field Notes", "Ada Example", "en-GB")
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:

@@ -110,6 +110,8 @@ def read_blogger(root: Element, ctx: Context) -> Site:
         if kind == "comment":
             comments.append((entry, status))
             continue
+        if kind == "settings" and text(entry, "id").endswith(".settings.BLOG_LOCALE"):
+            blog.language = text(entry, "content") or None  # "Language for this blog"
         if kind not in ("post", "page"):
             continue
         reason = _post_reason(entry, kind, status, exported, ctx)

@@ -28,9 +28,21 @@ from publish.errors import PublishError
 from publish.model import Book, Comment, Post
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML that never writes ``&anchors``/``*aliases`` (the content reader refuses them)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _front_matter(meta: dict[str, Any], body: str) -> str:
-    head = yaml.safe_dump(
-        meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6
+    head = yaml.dump(
+        meta,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10**6,
     )
     text = body.strip("\n")
     return f"---\n{head}---\n\n{text}\n" if text else f"---\n{head}---\n"
