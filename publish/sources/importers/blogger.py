@@ -180,14 +180,12 @@ def _absolute(base: str | None, filename: str) -> str:
     return base.rstrip("/") + "/" + filename.lstrip("/")
 
 
-def _comment_reason(entry: Element, status: str, takeout: bool) -> str | None:
+def _comment_reason(entry: Element, status: str) -> str | None:
     if "SPAM" in status:
         return why.SPAM
     if "TRASH" in status or status == "DELETED":
         return why.TRASHED
-    if status in ("PENDING", "MODERATED", "DRAFT"):
-        return why.UNAPPROVED
-    if status not in ("LIVE", "PUBLISHED"):
+    if status not in ("LIVE", "PUBLISHED"):  # PENDING, MODERATED, ...
         return why.UNAPPROVED
     properties = {p.get("name"): p.get("value") for p in children(entry, "extendedProperty")}
     if (properties.get("blogger.contentRemoved") or "").lower() == "true":
@@ -218,15 +216,12 @@ def _add_comment(
     post = posts.get(target)
     if post is None:
         reason = left_out.get(target)
-        ctx.skip(
-            why.ON_MISSING
-            if reason is None
-            else why.ON_PAGE
-            if reason == why.PAGE
-            else why.ON_LEFT_OUT
-        )
+        if reason is None:
+            ctx.skip(why.ON_MISSING)
+        else:
+            ctx.skip(why.ON_PAGE if reason == why.PAGE else why.ON_LEFT_OUT)
         return
-    reason = _comment_reason(entry, status, takeout)
+    reason = _comment_reason(entry, status)
     if reason is not None:
         ctx.skip(reason)
         return

@@ -87,8 +87,8 @@ def finish(raw_posts: list[RawPost], ctx: Context) -> tuple[Post, ...]:
             ctx.warn(
                 "orphan-reply",
                 f"comment {comment.id} by {comment.author} on '{title}' answers comment "
-                f"{comment.reply_to}, which is not in the export; kept at the top level",
-                raw.source,
+                f"{comment.reply_to}, which is missing or left out; kept at the top level",
+                comment.source or raw.source,
             )
 
         flat = _unique_ids(raw.comments)
@@ -198,8 +198,3 @@ def _zone(text: str) -> timezone:
     digits = text[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return UTC if not offset else timezone(sign * offset)
-
-
-def epoch(value: datetime | None) -> datetime:
-    """A stand-in date for something undated: the Unix epoch (a warning says so)."""
-    return value if value is not None else datetime(1970, 1, 1)

@@ -65,7 +65,7 @@ def _authors(channel: Element) -> dict[str, str]:
         login = _wp(author, "author_login")
         display = one_line(_wp(author, "author_display_name"))
         if login:
-            names[login] = display or login
+            names[login.lower()] = display or login
     return names
 
 
@@ -80,7 +80,7 @@ def read_channel(channel: Element, ctx: Context) -> Site:
     language = one_line(text(channel, "language")) or None
     site = Site(
         title=one_line(text(channel, "title")),
-        author=next(iter(authors.values()), ""),
+        author="",  # the most frequent author of the kept posts (see import_export)
         url=one_line(text(channel, "link")) or _wp(channel, "base_blog_url") or None,
         language=language,
     )
@@ -103,7 +103,7 @@ def read_channel(channel: Element, ctx: Context) -> Site:
             title=title_text(text(item, "title")),
             date=_date(item, ctx),
             body=Body(clean_html(autop(content), link or site.url), "html"),
-            author=authors.get(login, login) or None,
+            author=authors.get(login.lower(), login) or None,
             tags=_tags(item),
             url=link,
             is_page=post_type == "page",
