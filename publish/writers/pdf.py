@@ -1,8 +1,12 @@
-"""The PDF writer: the whole book as one HTML document, laid out by WeasyPrint.
+"""The PDF writer: the book's HTML laid out by WeasyPrint.
 
 Paged-media CSS (``styles/print.css``) does the book-making: trim size, mirrored margins,
 right-hand chapter openings, running heads, folios, the contents' page numbers
 (``target-counter``) and bookmarks. Fonts are subset and embedded by WeasyPrint.
+
+By default each chapter is its own WeasyPrint document, laid out in parallel and joined
+(:mod:`publish.writers.pdf_book`); the whole book as one document remains available as
+the reference (``single_document=True``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import weasyprint
 
@@ -21,6 +26,9 @@ from publish.render.chapters import ChapterRenderer
 from publish.render.templates import default_styles_dir, environment, stylesheets
 from publish.writers.fetch import LocalOnlyFetcher
 from publish.writers.output import atomic_output
+from publish.writers.pdf_book import build_chaptered
+from publish.writers.pdf_html import DocumentMaker
+from publish.writers.pdf_worker import RenderSettings
 
 PDF_STYLES = ("book.css", "print.css")
 
@@ -43,6 +51,17 @@ class PdfResult:
     bytes: int
 
 
+def _context(book: Book) -> dict[str, Any]:
+    """What ``pdf/book.html.j2`` sees, but for the chapters."""
+    return {
+        "book": book_view(book, build_moment()),
+        "labels": labels_for(book.language),
+        "epub": False,
+        "stylesheets": [p.as_uri() for p in stylesheets(book, PDF_STYLES)],
+        "pdf": book.pdf,
+    }
+
+
 def render_html(book: Book, diagnostics: Diagnostics) -> tuple[str, int]:
     """The book as one HTML document for WeasyPrint, and its number of chapters."""
     plan = assemble(book)
@@ -50,15 +69,7 @@ def render_html(book: Book, diagnostics: Diagnostics) -> tuple[str, int]:
     html = (
         environment(book)
         .get_template("pdf/book.html.j2")
-        .render(
-            book=book_view(book, build_moment()),
-            labels=labels_for(book.language),
-            epub=False,
-            chapters=chapters,
-            href=lambda ch: f"#{ch.id}",
-            stylesheets=[p.as_uri() for p in stylesheets(book, PDF_STYLES)],
-            pdf=book.pdf,
-        )
+        .render(**_context(book), chapters=chapters, href=lambda ch: f"#{ch.id}")
     )
     return html, len(chapters)
 
@@ -74,25 +85,67 @@ class _CollectWarnings(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0][:300])
 
 
-def write_pdf(book: Book, path: str | Path, diagnostics: Diagnostics | None = None) -> PdfResult:
-    """Write ``book`` as a print-ready PDF at ``path`` (atomically)."""
-    diagnostics = default_diagnostics(diagnostics)
-    html, chapter_count = render_html(book, diagnostics)
-    roots = [default_styles_dir()] + ([book.root] if book.root is not None else [])
-    fetcher = LocalOnlyFetcher(roots)
+def _settings(book: Book) -> RenderSettings:
+    roots = (default_styles_dir(),) + ((book.root,) if book.root is not None else ())
     base = (book.root or default_styles_dir()).as_uri() + "/"
+    return RenderSettings(roots=roots, base_url=base, fonts_dir=Path())
+
+
+def _write_single(book: Book, temp: Path, diagnostics: Diagnostics) -> tuple[int, int]:
+    """The reference build: the whole book as one WeasyPrint document."""
+    html, chapter_count = render_html(book, diagnostics)
+    settings = _settings(book)
+    fetcher = LocalOnlyFetcher(list(settings.roots))
     logger = logging.getLogger("weasyprint")
     handler = _CollectWarnings()
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        document = weasyprint.HTML(
+            string=html, base_url=settings.base_url, url_fetcher=fetcher
+        ).render()
     finally:
         logger.removeHandler(handler)
     for message in handler.messages:
         diagnostics.warn("pdf-layout", message)
+    document.write_pdf(temp)
+    return chapter_count, len(document.pages)
+
+
+def write_pdf(
+    book: Book,
+    path: str | Path,
+    diagnostics: Diagnostics | None = None,
+    *,
+    workers: int | None = None,
+    single_document: bool = False,
+    progress: bool | None = None,
+) -> PdfResult:
+    """Write ``book`` as a print-ready PDF at ``path`` (atomically).
+
+    By default every chapter is laid out as its own document in ``workers`` processes (all
+    the machine's cores when None) and the pieces are joined; ``single_document=True``
+    lays the whole book out as one document instead (slower, memory grows with the book;
+    the reference the chaptered build is tested against). ``progress`` shows a progress
+    bar on standard error (None: when it is a terminal and the build takes over a second).
+    """
+    diagnostics = default_diagnostics(diagnostics)
     with atomic_output(path) as temp:
-        document.write_pdf(temp)
+        if single_document:
+            chapter_count, pages = _write_single(book, temp, diagnostics)
+        else:
+            plan = assemble(book)
+            renderer = ChapterRenderer(plan, PdfTarget(), diagnostics)
+            maker = DocumentMaker(environment(book), _context(book))
+            pages = build_chaptered(
+                plan,
+                maker,
+                renderer,
+                _settings(book),
+                temp,
+                diagnostics,
+                workers=workers,
+                progress=progress,
+            )
+            chapter_count = len(plan.chapters)
     final = Path(path)
-    return PdfResult(
-        path=final, chapters=chapter_count, pages=len(document.pages), bytes=final.stat().st_size
-    )
+    return PdfResult(path=final, chapters=chapter_count, pages=pages, bytes=final.stat().st_size)

@@ -1,0 +1,188 @@
+"""The chaptered PDF build: every chapter its own WeasyPrint document, in worker processes.
+
+1. The front matter (half-title, title page, colophon, contents) is laid out once to learn
+   its length, and so where the first chapter starts (the next right-hand page).
+2. Each chapter's document is laid out in a pool of processes; its pages are numbered from
+   where it starts in the book (see :mod:`publish.writers.pdf_worker`). Memory then
+   depends on the longest chapter, not on the book.
+3. The front matter is laid out again with the chapters' real first pages, for the
+   contents' page numbers.
+4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_merge`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publish.assembly import Chapter, Plan
+from publish.errors import Diagnostics
+from publish.progress import Progress
+from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.writers.pdf_fonts import subset_file
+from publish.writers.pdf_html import DocumentMaker, light_chapters
+from publish.writers.pdf_merge import Joiner, glyphs_used
+from publish.writers.pdf_worker import (
+    ChapterPdf,
+    ChapterTask,
+    Numbering,
+    RenderSettings,
+    init_worker,
+    render,
+)
+
+MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-wrap it)
+
+
+def default_workers() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+def first_page_after(front_pages: int) -> int:
+    """The first right-hand (odd) page after the front matter."""
+    return front_pages + 1 + front_pages % 2
+
+
+@dataclass
+class Build:
+    plan: Plan
+    maker: DocumentMaker
+    renderer: ChapterRenderer
+    settings: RenderSettings
+    work: Path
+    workers: int
+    progress: bool | None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    chapter: ChapterPdf
+    placeholders: tuple[str, ...]  # anchors of other chapters that this one links to
+
+
+def _tasks(build: Build) -> Iterator[tuple[Chapter, ChapterTask, tuple[str, ...]]]:
+    for n, chapter in enumerate(build.plan.chapters):
+        html, placeholders = build.maker.chapter(build.renderer.render(chapter))
+        yield chapter, ChapterTask(n, html, build.work / f"chapter-{n:05d}.pdf"), placeholders
+
+
+class _Inline(futures.Executor):
+    """An executor that runs each call at once, in this process (one worker)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
+        future: futures.Future[Any] = futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
+    """Lay out every chapter in order of the book, a few handed out ahead at a time."""
+    total = len(build.plan.chapters)
+    results: list[Rendered | None] = [None] * total
+    window = build.workers + 1  # in order, and never many chapters' HTML in memory
+    tasks = _tasks(build)
+    pending: dict[futures.Future[ChapterPdf], tuple[str, ...]] = {}
+    with Progress(total, "PDF", build.progress) as bar:
+        try:
+            while True:
+                while len(pending) < window and (item := next(tasks, None)) is not None:
+                    _, task, placeholders = item
+                    pending[pool.submit(render, task)] = placeholders
+                if not pending:
+                    break
+                finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+                for future in finished:
+                    placeholders = pending.pop(future)
+                    result = future.result()
+                    results[result.index] = Rendered(result, placeholders)
+                    bar.update()
+        except BaseException:
+            numbering.fail()
+            for future in pending:
+                future.cancel()
+            raise
+    done = [r for r in results if r is not None]
+    assert len(done) == total
+    return done
+
+
+def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
+    if build.workers <= 1:
+        init_worker(build.settings, numbering)
+        return _Inline()
+    return futures.ProcessPoolExecutor(
+        build.workers, mp_context=ctx, initializer=init_worker, initargs=(build.settings, numbering)
+    )
+
+
+def build_chaptered(
+    plan: Plan,
+    maker: DocumentMaker,
+    renderer: ChapterRenderer,
+    settings: RenderSettings,
+    output: Path,
+    diagnostics: Diagnostics,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> int:
+    """Write the book's PDF to ``output``; return its number of pages."""
+    with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
+        work = Path(temp)
+        fonts_dir = work / "fonts"
+        fonts_dir.mkdir()
+        settings = RenderSettings(settings.roots, settings.base_url, fonts_dir)
+        build = Build(plan, maker, renderer, settings, work, workers or default_workers(), progress)
+        light = light_chapters(plan, renderer.target)
+        guess = [7 + 6 * n for n in range(len(light))]  # numbers about as wide as the real ones
+        html = maker.front(light, guess)
+        front = render(ChapterTask(-1, html, work / "front-guess.pdf"), settings, numbered=False)
+        front_pages = front.pages - len(light)
+        ctx = multiprocessing.get_context("fork")
+        for _ in range(MAX_TRIES):
+            first = first_page_after(front_pages)
+            numbering = Numbering(len(light), first, ctx)
+            with _pool(build, numbering, ctx) as pool:
+                chapters = _chapters(build, pool, numbering)
+                starts = [r.chapter.start for r in chapters]
+                html = maker.front(light, starts)
+                front = pool.submit(
+                    render, ChapterTask(-1, html, work / "front.pdf"), None, False
+                ).result()
+                front_pages = front.pages - len(light)
+                if first_page_after(front_pages) != first and chapters:
+                    continue  # the contents' real numbers changed its length: number again
+                used = glyphs_used([front] + [r.chapter for r in chapters])
+                jobs = {
+                    key: pool.submit(subset_file, fonts_dir / key[1], *job)
+                    for key, job in used.items()
+                }
+                joiner = _join(front, front_pages, light, chapters)
+                subsets = {key: job.result() for key, job in jobs.items()}
+            break
+        for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
+            diagnostics.warn("pdf-layout", message)
+        joiner.save(output, subsets)
+        return joiner.count
+
+
+def _join(
+    front: ChapterPdf, front_pages: int, light: list[RenderedChapter], chapters: list[Rendered]
+) -> Joiner:
+    joiner = Joiner()
+    joiner.add(front, front_pages, skip=frozenset(ch.id for ch in light))
+    for rendered in chapters:
+        while joiner.count + 1 < rendered.chapter.start:
+            joiner.blank()
+        joiner.add(rendered.chapter, skip=frozenset(rendered.placeholders))
+    return joiner

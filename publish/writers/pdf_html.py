@@ -1,0 +1,148 @@
+"""The HTML documents of a chaptered PDF build: one per chapter, and the front matter.
+
+Both come from the same template as the one-document book (``pdf/book.html.j2``), so the
+book's templates and stylesheets keep deciding everything. A chapter's document is that
+template with one chapter; the front matter around it is kept (so ``string-set`` values
+such as the book's title still feed the running heads) but emptied, hidden and moved to
+the start of the chapter, where it takes no room. The front matter's document is the
+template with every chapter replaced by an empty placeholder on a page of its own whose
+page counter is the chapter's real first page, so ``target-counter()`` in the contents
+gives the right numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from publish.assembly import Plan
+from publish.errors import Diagnostics
+from publish.model import Body
+from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.render.xhtml import Target
+
+BOOK_TEMPLATE = "pdf/book.html.j2"
+# In the flow (string-set only carries over to later pages from in-flow boxes) but taking
+# no room, breaking nothing and naming no page.
+HIDDEN = (
+    "visibility:hidden;height:0;overflow:hidden;margin:0;padding:0;border:0;float:none;"
+    "position:static;break-before:auto;break-after:auto;break-inside:auto;page:auto;"
+)
+STUB_PAGE = "publish-stub"
+
+
+def light_chapters(plan: Plan, target: Target) -> list[RenderedChapter]:
+    """Every chapter with its title and date but no text: what the contents needs."""
+    renderer = ChapterRenderer(plan, target, Diagnostics())  # warnings come from the real render
+    light = []
+    for chapter in plan.chapters:
+        post = dataclasses.replace(chapter.post, body=Body(""), comments=())
+        rendered = renderer.render(dataclasses.replace(chapter, post=post))
+        light.append(dataclasses.replace(rendered, chapter=chapter, body=Markup("")))
+    return light
+
+
+def _element_children(element: Any) -> list[Any]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def _append_style(element: Any, style: str) -> None:
+    element.set("style", (element.get("style", "").rstrip("; ") + ";" + style).lstrip(";"))
+
+
+def _hide(element: Any) -> None:
+    """Invisible and empty, without ids, links or bookmarks; string-set still runs."""
+    _append_style(element, HIDDEN)
+    for link in list(element.iter("a")):
+        link.drop_tree()  # keeps the text after it; no link, no target-counter() to resolve
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for attribute in ("id", "name"):
+            if attribute in node.attrib:
+                del node.attrib[attribute]
+        _append_style(node, "bookmark-level:none;")
+
+
+def _serialize(root: Any) -> str:
+    text: str = lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    return text
+
+
+def _top_level(body: Any, element: Any) -> Any:
+    while element.getparent() is not body:
+        element = element.getparent()
+    return element
+
+
+class DocumentMaker:
+    """Renders the template for one chapter, or for the front matter."""
+
+    def __init__(self, env: jinja2.Environment, context: dict[str, Any]) -> None:
+        self.template = env.get_template(BOOK_TEMPLATE)
+        self.context = context
+
+    def _render(self, chapters: list[RenderedChapter]) -> Any:
+        href: Callable[[RenderedChapter], str] = lambda ch: f"#{ch.id}"  # noqa: E731
+        text = self.template.render(**self.context, chapters=chapters, href=href)
+        return lxml_html.document_fromstring(text)
+
+    def chapter(self, rendered: RenderedChapter) -> tuple[str, tuple[str, ...]]:
+        """The chapter's document, and the anchors it links to that live in other chapters.
+
+        Each such anchor gets a hidden placeholder here, so WeasyPrint keeps the link; the
+        join points the link at the real anchor.
+        """
+        root = self._render([rendered])
+        body = root.body
+        own = _top_level(body, root.get_element_by_id(rendered.id))
+        for n, child in enumerate(child for child in _element_children(body) if child is not own):
+            _hide(child)
+            own.insert(n, child)  # first inside the chapter, which names the first page
+        ids = {
+            node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")
+        }
+        wanted = {
+            href[1:]
+            for node in own.iter("a")
+            if (href := node.get("href", "")).startswith("#") and len(href) > 1
+        }
+        missing = tuple(sorted(wanted - ids))
+        for name in missing:
+            placeholder = lxml_html.Element("span", id=name, style=HIDDEN)
+            body.append(placeholder)
+        return _serialize(root), missing
+
+    def front(self, light: list[RenderedChapter], starts: list[int]) -> str:
+        """The front matter, then one placeholder page a chapter, numbered as the book is."""
+        root = self._render(light)
+        body = root.body
+        chapter_ids = {ch.id for ch in light}
+        for child in _element_children(body):
+            if child.get("id") in chapter_ids or any(
+                node.get("id") in chapter_ids for node in child.iter() if isinstance(node.tag, str)
+            ):
+                body.remove(child)
+        steps = Counter(b - a for a, b in itertools.pairwise(starts))
+        rules = (
+            [f"@page {STUB_PAGE}-first {{ counter-reset: page {starts[0]}; }}"] if starts else []
+        )
+        rules += [
+            f"@page {STUB_PAGE}-{step} {{ counter-increment: page {step}; }}"
+            for step in sorted(steps)
+        ]
+        style = lxml_html.Element("style")
+        style.text = "\n".join(rules)
+        root.head.append(style)
+        for n, (ch, start) in enumerate(zip(light, starts, strict=True)):
+            page = f"{STUB_PAGE}-first" if n == 0 else f"{STUB_PAGE}-{start - starts[n - 1]}"
+            stub = lxml_html.Element("div", id=ch.id, style=f"break-before:page;page:{page};")
+            body.append(stub)
+        return _serialize(root)

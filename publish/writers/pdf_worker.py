@@ -1,0 +1,231 @@
+"""Render one chapter's HTML to a PDF file: what each worker process does.
+
+A chapter's folios depend on where it starts, which depends on the length of every chapter
+before it, which is only known once those are laid out. So a worker lays its chapter out
+with WeasyPrint, reports its page count, and waits for its first page number before the
+margin boxes (folios, running heads) are made; that is the one moment WeasyPrint reads the
+page counter for them. Chapters are handed out in order, so the wait is at most for the
+chapter before, which another worker is finishing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import multiprocessing.synchronize
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+import weasyprint.layout
+from weasyprint.text.fonts import get_hb_object_data
+
+from publish.errors import PublishError
+from publish.writers.fetch import LocalOnlyFetcher
+
+WAIT_SECONDS = 600.0  # for the chapter before to be laid out; more means something broke
+
+
+class Numbering:
+    """First page of every chapter, shared by the processes of one build.
+
+    ``counts[i]`` is chapter i's number of pages once laid out; ``starts[i]`` its first
+    page. Every chapter starts on a right-hand (odd) page, so a chapter of odd length is
+    followed by a blank page.
+    """
+
+    def __init__(self, total: int, first_page: int, ctx: Any = None) -> None:
+        ctx = ctx or multiprocessing.get_context()
+        self.total = total
+        self.counts = ctx.Array("l", max(total, 1), lock=False)
+        self.starts = ctx.Array("l", max(total, 1), lock=False)
+        self.frontier = ctx.Value("l", 0, lock=False)
+        self.failed = ctx.Value("b", 0, lock=False)
+        self.cond: multiprocessing.synchronize.Condition = ctx.Condition()
+        if total:
+            self.starts[0] = first_page
+
+    def _propagate(self) -> None:
+        k = self.frontier.value
+        while k + 1 < self.total and self.counts[k] > 0 and self.starts[k] > 0:
+            count = self.counts[k]
+            self.starts[k + 1] = self.starts[k] + count + count % 2
+            k += 1
+        self.frontier.value = k
+
+    def known(self, index: int, pages: int) -> None:
+        """Chapter ``index`` has ``pages`` pages (laid out, or known from the cache)."""
+        with self.cond:
+            self.counts[index] = pages
+            self._propagate()
+            self.cond.notify_all()
+
+    def start(self, index: int, pages: int) -> int:
+        """Report chapter ``index``'s length and wait for its first page number."""
+        self.known(index, pages)
+        with self.cond:
+            ok = self.cond.wait_for(
+                lambda: self.starts[index] > 0 or self.failed.value, timeout=WAIT_SECONDS
+            )
+            if not ok or self.failed.value:
+                raise PublishError("pdf-failed", "another chapter of the book failed to render")
+            return int(self.starts[index])
+
+    def fail(self) -> None:
+        with self.cond:
+            self.failed.value = 1
+            self.cond.notify_all()
+
+
+@dataclass
+class _Current:
+    """The chapter this process is laying out now."""
+
+    index: int
+    numbering: Numbering | None
+    offset: int | None = None
+
+
+_CURRENT: _Current | None = None
+_ORIGINAL_MARGIN_BOXES: Callable[..., Any] | None = None
+
+
+def _margin_boxes(context: Any, page: Any, state: Any) -> Any:
+    """WeasyPrint's make_margin_boxes, with this chapter's page numbers."""
+    assert _ORIGINAL_MARGIN_BOXES is not None
+    current = _CURRENT
+    if current is not None and current.numbering is not None:
+        if current.offset is None:
+            pages = int(state[1]["pages"][0])
+            current.offset = current.numbering.start(current.index, pages) - 1
+        if current.offset:
+            counters = dict(state[1])
+            counters["page"] = [value + current.offset for value in counters["page"]]
+            state = [state[0], counters, *state[2:]]
+    return _ORIGINAL_MARGIN_BOXES(context, page, state)
+
+
+def install_hook() -> None:
+    """Let page numbers be set after layout (idempotent)."""
+    global _ORIGINAL_MARGIN_BOXES
+    if _ORIGINAL_MARGIN_BOXES is None:
+        original = getattr(weasyprint.layout, "make_margin_boxes", None)
+        if original is None:  # pragma: no cover - a WeasyPrint we do not know
+            raise PublishError("pdf-unsupported", "this WeasyPrint cannot number chapters apart")
+        _ORIGINAL_MARGIN_BOXES = original
+        weasyprint.layout.make_margin_boxes = _margin_boxes
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    roots: tuple[Path, ...]  # where files may be read from
+    base_url: str
+    fonts_dir: Path  # the original of every font a chapter uses, by its SHA-256
+
+
+@dataclass(frozen=True)
+class ChapterTask:
+    index: int  # -1 for the front matter
+    html: str
+    output: Path
+
+
+@dataclass(frozen=True)
+class FontUse:
+    """A font as one document uses it: its original file, and the glyphs drawn."""
+
+    sha: str  # of the original font file, saved in the fonts folder under this name
+    index: int  # in a font collection
+    widths: dict[int, float]  # glyph id -> advance, in thousandths of the em
+    text: dict[int, str]  # glyph id -> the text it shows
+
+
+@dataclass(frozen=True)
+class ChapterPdf:
+    index: int
+    output: Path
+    pages: int
+    start: int  # the first page's number in the book
+    fonts: dict[str, FontUse] = field(default_factory=dict)  # by resource name
+    warnings: tuple[str, ...] = ()
+
+
+class _CollectWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0][:300])
+
+
+_SETTINGS: RenderSettings | None = None
+_NUMBERING: Numbering | None = None
+
+
+def init_worker(settings: RenderSettings, numbering: Numbering | None) -> None:
+    global _SETTINGS, _NUMBERING
+    _SETTINGS, _NUMBERING = settings, numbering
+    install_hook()
+
+
+def _keep_fonts(document: Any, fonts_dir: Path) -> dict[str, FontUse]:
+    """Save each font's original file once, for the book-wide subset made when joining.
+
+    Called after ``write_pdf`` (fonts are collected while drawing); ``file_content`` is
+    the chapter's subset by then, the HarfBuzz face still holds the original.
+    """
+    out = {}
+    for font in document.fonts.values():
+        data = bytes(get_hb_object_data(font.hb_face))
+        sha = hashlib.sha256(data).hexdigest()
+        path = fonts_dir / sha
+        if not path.exists():
+            temp = path.with_suffix(f".{multiprocessing.current_process().pid}.part")
+            temp.write_bytes(data)
+            temp.replace(path)
+        widths = {int(k): float(v) for k, v in font.widths.items()}
+        text = {int(k): str(v) for k, v in font.to_unicode.items()}
+        out[str(font.hash)] = FontUse(sha, int(font.index), widths, text)
+    return out
+
+
+def render(
+    task: ChapterTask, settings: RenderSettings | None = None, numbered: bool = True
+) -> ChapterPdf:
+    """Lay out and write one document; chapters get their page numbers from the Numbering."""
+    global _CURRENT
+    settings = settings or _SETTINGS
+    assert settings is not None
+    install_hook()
+    numbering = _NUMBERING if numbered and task.index >= 0 else None
+    logger = logging.getLogger("weasyprint")
+    handler = _CollectWarnings()
+    logger.addHandler(handler)
+    _CURRENT = _Current(task.index, numbering)
+    try:
+        fetcher = LocalOnlyFetcher(list(settings.roots))
+        document = weasyprint.HTML(
+            string=task.html, base_url=settings.base_url, url_fetcher=fetcher
+        ).render()
+        document.write_pdf(task.output)
+        fonts = _keep_fonts(document, settings.fonts_dir)
+        offset = _CURRENT.offset or 0
+    except BaseException:
+        if numbering is not None:
+            numbering.fail()
+        raise
+    finally:
+        _CURRENT = None
+        logger.removeHandler(handler)
+    return ChapterPdf(
+        index=task.index,
+        output=task.output,
+        pages=len(document.pages),
+        start=offset + 1,
+        fonts=fonts,
+        warnings=tuple(handler.messages),
+    )

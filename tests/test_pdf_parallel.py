@@ -1,0 +1,147 @@
+"""The chaptered, parallel PDF build gives the same book as one WeasyPrint run over it all.
+
+Same pages (and on every page the same text: folios, running heads, contents numbers),
+same bookmarks on the same pages, same metadata, fonts shared, output reproducible.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from publish import load_book
+from publish.writers.epub import write_epub
+from publish.writers.pdf import write_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import generate  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf-parallel")]
+EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("books")
+    return {"content": REPO / "content", "synthetic": generate(out / "synthetic", 10)}
+
+
+@pytest.fixture(scope="module")
+def built(
+    books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Path]]:
+    """Every book built as one document, and chaptered on two workers."""
+    out = tmp_path_factory.mktemp("pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result: dict[str, dict[str, Path]] = {}
+        for name, folder in books.items():
+            book = load_book(folder)
+            single, parallel = out / f"{name}-single.pdf", out / f"{name}-parallel.pdf"
+            write_pdf(book, single, single_document=True)
+            write_pdf(book, parallel, workers=2, progress=False)
+            result[name] = {"single": single, "parallel": parallel}
+    return result
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int | None]]:
+    out: list[tuple[int, str, int | None]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, str(item.title), reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def _texts(reader: pypdf.PdfReader) -> Iterator[str]:
+    for page in reader.pages:
+        yield page.extract_text()
+
+
+@pytest.mark.parametrize("name", ["content", "synthetic"])
+def test_same_pages_text_and_bookmarks(built: dict[str, dict[str, Path]], name: str) -> None:
+    single = pypdf.PdfReader(built[name]["single"])
+    parallel = pypdf.PdfReader(built[name]["parallel"])
+    assert len(parallel.pages) == len(single.pages)
+    assert _outline(parallel) == _outline(single)
+    for n, (one, other) in enumerate(zip(_texts(single), _texts(parallel), strict=True), start=1):
+        assert other == one, f"page {n} differs"
+    for n, (one, other) in enumerate(zip(single.pages, parallel.pages, strict=True), start=1):
+        assert list(other.mediabox) == list(one.mediabox), f"page {n} size"
+    assert parallel.metadata is not None and single.metadata is not None
+    for key in ("/Title", "/Author", "/CreationDate"):
+        assert parallel.metadata.get(key) == single.metadata.get(key)
+
+
+@pytest.mark.parametrize("name", ["content", "synthetic"])
+def test_posts_start_on_odd_pages_as_the_contents_say(
+    built: dict[str, dict[str, Path]], name: str
+) -> None:
+    reader = pypdf.PdfReader(built[name]["parallel"])
+    marks = [(title, page) for depth, title, page in _outline(reader) if depth == 0]
+    contents_page = dict(marks).pop("Contents")
+    assert contents_page is not None
+    posts = [(title, page) for title, page in marks if title != "Contents"]
+    assert posts and all(page is not None and page % 2 == 0 for _, page in posts)  # 0-based
+    contents = "".join(p.extract_text() for p in reader.pages[contents_page : posts[0][1]])
+    numbers = [
+        int(line.rsplit(" ", 1)[-1]) for line in contents.splitlines() if line[-1:].isdigit()
+    ]
+    starts = [page + 1 for _, page in posts if page is not None]
+    assert numbers[-len(starts) :] == starts
+
+
+@pytest.mark.parametrize("name", ["content", "synthetic"])
+def test_fonts_shared_not_once_a_chapter(built: dict[str, dict[str, Path]], name: str) -> None:
+    single, parallel = built[name]["single"], built[name]["parallel"]
+    assert parallel.stat().st_size <= 1.2 * single.stat().st_size
+    reader = pypdf.PdfReader(parallel)
+    fonts: dict[str, set[Any]] = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            obj = font.get_object()
+            fonts.setdefault(str(obj["/BaseFont"]), set()).add(font.idnum)
+            descendant = obj["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(len(ids) == 1 for ids in fonts.values()), fonts
+
+
+def test_reproducible_and_independent_of_workers(
+    books: dict[str, Path], built: dict[str, dict[str, Path]], tmp_path: Path
+) -> None:
+    book_dir = books["synthetic"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        book = load_book(book_dir)
+        write_pdf(book, tmp_path / "b.pdf", workers=1, progress=False)
+        write_epub(book, tmp_path / "a.epub")
+        write_epub(load_book(book_dir), tmp_path / "b.epub")
+    assert (tmp_path / "b.pdf").read_bytes() == built["synthetic"]["parallel"].read_bytes()
+    assert (tmp_path / "a.epub").read_bytes() == (tmp_path / "b.epub").read_bytes()
+
+
+def test_links_between_posts_survive(built: dict[str, dict[str, Path]]) -> None:
+    """The synthetic blog links to earlier posts: every internal link has a destination."""
+    reader = pypdf.PdfReader(built["synthetic"]["parallel"])
+    names = reader.named_destinations
+    internal = [
+        annot.get_object()["/Dest"]
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if "/Dest" in annot.get_object()
+    ]
+    assert internal
+    assert all(str(dest) in names for dest in internal)
