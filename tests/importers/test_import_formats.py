@@ -291,3 +291,15 @@ def test_an_export_with_no_published_post_cannot_make_a_book(tmp_path: Path) -> 
         load_export(drafts, Diagnostics())
     assert caught.value.code == "no-posts"
     assert "1 × draft" in caught.value.message
+
+
+def test_a_page_whose_comment_count_disagrees(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "July 1, 2020\n\nSummer\n\nHot.\n\n2 comments:\n\nAnn said...\n\nYes.\n", "utf-8"
+    )
+    result = run_import(page)
+    assert [c.author for c in result.book.posts[0].comments] == ["Ann"]
+    assert result.codes() == ["comment-count"]
+    assert result.diagnostics.warnings[0].line == 7
+    assert result.diagnostics.counters["undated comments (given the post's date)"] == 1

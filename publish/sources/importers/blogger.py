@@ -38,6 +38,10 @@ KIND_SCHEME = "schemas.google.com/g/2005#kind"
 LABEL_SCHEMES = ("http://www.blogger.com/atom/ns#",)
 TAKEOUT_NS = "schemas.google.com/blogger/2018"
 _NUMBER = re.compile(r"(\d+)\s*$")
+# What Blogger leaves of a comment its author or the blog's owner removed.
+_REMOVED = re.compile(
+    r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.$"
+)
 
 
 def _number(value: str | None) -> str:
@@ -189,6 +193,8 @@ def _comment_reason(entry: Element, status: str) -> str | None:
         return why.UNAPPROVED
     properties = {p.get("name"): p.get("value") for p in children(entry, "extendedProperty")}
     if (properties.get("blogger.contentRemoved") or "").lower() == "true":
+        return why.DELETED
+    if _REMOVED.match(text(entry, "content")):
         return why.DELETED
     return None
 
