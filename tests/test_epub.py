@@ -48,6 +48,7 @@ def test_navigation_and_reading_order(default_epub: Path) -> None:
     manifest = {i.get("id"): i.get("href") for i in opf.findall(".//opf:manifest/opf:item", ns)}
     spine = [manifest[i.get("idref")] for i in opf.findall(".//opf:spine/opf:itemref", ns)]
     assert spine == [
+        "text/cover.xhtml",  # a cover drawn from the title when the book brings none
         "text/titlepage.xhtml",
         "text/contents.xhtml",
         *[f"text/chapter-{n:03d}.xhtml" for n in range(1, 5)],

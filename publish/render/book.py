@@ -26,6 +26,10 @@ LABELS = {
         "by": "by",
         "sample": "Sample content",
         "original": "First published at",
+        "notes": "Notes",
+        "landmarks": "Landmarks",
+        "pages": "Pages",
+        "cover_alt": "Cover: {title}, by {author}",
     },
     "de": {
         "contents": "Inhalt",
@@ -42,6 +46,10 @@ LABELS = {
         "by": "von",
         "sample": "Beispielinhalt",
         "original": "Zuerst erschienen unter",
+        "notes": "Anmerkungen",
+        "landmarks": "Orientierungspunkte",
+        "pages": "Seiten",
+        "cover_alt": "Umschlag: {title}, von {author}",
     },
     "fr": {
         "contents": "Table des matières",
@@ -58,6 +66,10 @@ LABELS = {
         "by": "par",
         "sample": "Contenu d’exemple",
         "original": "Publié d’abord sur",
+        "notes": "Notes",
+        "landmarks": "Repères",
+        "pages": "Pages",
+        "cover_alt": "Couverture : {title}, par {author}",
     },
 }
 

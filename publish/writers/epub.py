@@ -19,11 +19,18 @@ from typing import Any
 from ebooklib import epub
 
 from publish.assembly import Chapter, assemble, slugify
+from publish.cover import cover_image
 from publish.errors import Diagnostics, default_diagnostics
 from publish.model import Book
 from publish.render.book import BookView, book_view, build_moment, labels_for
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.render.templates import environment, stylesheets
+from publish.writers.accessibility import (
+    A11yFacts,
+    accessibility_metadata,
+    image_is_animated,
+    semanticate,
+)
 from publish.writers.output import atomic_output
 
 EPUB_STYLES = ("book.css", "epub.css")
@@ -82,7 +89,13 @@ def _metadata(out: epub.EpubBook, view: BookView, book: Book) -> None:
         out.add_metadata("DC", "subject", tag)
 
 
-def _reproducible_zip(data: bytes, target: Path, moment: datetime) -> None:
+def _finish_opf(opf: bytes, language: str) -> bytes:
+    """What ebooklib cannot say: the package's language (``xml:lang``) for its metadata."""
+    attribute = f' xml:lang="{language}"'.encode()
+    return opf.replace(b"<package ", b"<package" + attribute + b" ", 1)
+
+
+def _reproducible_zip(data: bytes, target: Path, moment: datetime, language: str) -> None:
     """Rewrite ebooklib's zip: mimetype first and stored, fixed timestamps, sorted rest."""
     stamp = (
         max(moment.year, 1980),
@@ -99,7 +112,10 @@ def _reproducible_zip(data: bytes, target: Path, moment: datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dest.writestr(info, source.read(name))
+            content = source.read(name)
+            if name == "EPUB/content.opf":
+                content = _finish_opf(content, language)
+            dest.writestr(info, content)
 
 
 class _EpubBuilder:
@@ -113,21 +129,33 @@ class _EpubBuilder:
         self.view = book_view(book, self.built)
         self.labels = labels_for(book.language)
         self.css = [(p, f"styles/{p.name}") for p in stylesheets(book, EPUB_STYLES)]
+        self.facts = A11yFacts()
+        self.is_animated = image_is_animated({})
 
     def page(self, template: str, page_title: str, **context: Any) -> str:
-        return self.env.get_template(template).render(
+        rendered = self.env.get_template(template).render(
             book=self.view,
             labels=self.labels,
             epub=True,
             page_title=page_title,
-            stylesheets=[f"../{name}" for _, name in self.css],
+            stylesheets=context.pop("stylesheets", [f"../{name}" for _, name in self.css]),
             body_type=context.pop("body_type", None),
             **context,
         )
+        return semanticate(rendered, self.facts, self.is_animated, self.labels["notes"])
+
+    def _add_page(
+        self, out: epub.EpubBook, spine: list[Any], uid: str, name: str, content: str
+    ) -> epub.EpubItem:
+        item = _xhtml(uid, name, content)
+        out.add_item(item)
+        spine.append(item)
+        return item
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
         _metadata(out, self.view, self.book)
         chapters = ChapterRenderer(self.plan, self.target, self.diagnostics).render_all()
+        self.is_animated = image_is_animated({n: p for p, n in self.target.images.items()})
         for path, name in self.css:
             out.add_item(
                 epub.EpubItem(
@@ -138,38 +166,25 @@ class _EpubBuilder:
                 )
             )
         spine: list[Any] = []
-        if self.book.cover is not None:
-            spine.append(self._cover(out))
+        self._cover(out, spine)
+        self._add_page(
+            out, spine, "titlepage", "titlepage.xhtml",
+            self.page("epub/titlepage.xhtml.j2", self.view.title),
+        )  # fmt: skip
         contents = {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}
-        front = [
-            ("titlepage", "titlepage.xhtml", "epub/titlepage.xhtml.j2", self.view.title, {}),
-            (
-                "contents",
-                "contents.xhtml",
-                "epub/contents.xhtml.j2",
-                self.labels["contents"],
-                contents,
-            ),
-        ]
-        for uid, name, template, title, extra in front:
-            item = _xhtml(uid, name, self.page(template, title, **extra))
-            out.add_item(item)
-            spine.append(item)
+        self._add_page(
+            out, spine, "contents", "contents.xhtml",
+            self.page("epub/contents.xhtml.j2", self.labels["contents"], **contents),
+        )  # fmt: skip
         for ch in chapters:
-            item = _xhtml(
-                f"ch{ch.number:04d}",
-                ch.chapter.file_name,
+            self._add_page(
+                out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
                 self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
-            )
-            out.add_item(item)
-            spine.append(item)
-        colophon = _xhtml(
-            "colophon",
-            "colophon.xhtml",
+            )  # fmt: skip
+        self._add_page(
+            out, spine, "colophon", "colophon.xhtml",
             self.page("epub/colophon.xhtml.j2", self.labels["colophon"]),
-        )
-        out.add_item(colophon)
-        spine.append(colophon)
+        )  # fmt: skip
         for source, name in self.target.images.items():
             out.add_item(
                 epub.EpubItem(
@@ -184,31 +199,63 @@ class _EpubBuilder:
             for ch in chapters
         ]
         out.add_item(epub.EpubNcx())
-        out.add_item(epub.EpubNav())  # in the manifest; our own contents page is in the spine
+        out.add_item(self._nav(chapters))  # in the manifest; our contents page is in the spine
+        certifier = self.book.publisher or self.book.author
+        for prop, value in accessibility_metadata(self.facts, certifier):
+            out.add_metadata(None, "meta", value, {"property": prop})
         out.spine = spine
         return chapters
 
-    def _cover(self, out: epub.EpubBook) -> epub.EpubItem:
+    def _nav(self, chapters: list[RenderedChapter]) -> epub.EpubItem:
+        """The navigation document: contents, landmarks (and, later, the print pages)."""
+        toc = [(f"text/{ch.chapter.file_name}", ch.title) for ch in chapters]
+        toc.append(("text/colophon.xhtml", self.labels["colophon"]))
+        landmarks = [("cover", "text/cover.xhtml", self.labels["cover"])]
+        landmarks.append(("titlepage", "text/titlepage.xhtml", self.labels["title_page"]))
+        landmarks.append(("toc", "text/contents.xhtml", self.labels["contents"]))
+        if chapters:
+            landmarks.append(
+                ("bodymatter", f"text/{chapters[0].chapter.file_name}", chapters[0].title)
+            )
+        content = self.page(
+            "epub/nav.xhtml.j2",
+            self.labels["contents"],
+            toc=toc,
+            landmarks=landmarks,
+            pages=[],
+            stylesheets=[name for _, name in self.css],
+        )
+        item = epub.EpubItem(
+            uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+            content=content.encode(),
+        )  # fmt: skip
+        item.properties = ["nav"]
+        return item
+
+    def _cover(self, out: epub.EpubBook, spine: list[Any]) -> None:
+        """The book's cover, or one drawn from its title, subtitle and author."""
         cover = self.book.cover
-        assert cover is not None
-        name = f"images/cover{cover.suffix.lower()}"
+        if cover is not None:
+            name, data, media_type = (
+                f"images/cover{cover.suffix.lower()}",
+                cover.read_bytes(),
+                _media_type(cover),
+            )
+        else:
+            name, data, media_type = "images/cover.png", cover_image(self.book), "image/png"
         image = epub.EpubCover(uid="cover-image", file_name=name)
-        image.media_type = _media_type(cover)
-        image.content = cover.read_bytes()
+        image.media_type = media_type
+        image.content = data
         out.add_item(image)
         out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        page = _xhtml(
-            "cover",
-            "cover.xhtml",
+        alt = self.labels["cover_alt"].format(title=self.view.title, author=self.view.author)
+        self._add_page(
+            out, spine, "cover", "cover.xhtml",
             self.page(
-                "epub/cover.xhtml.j2",
-                self.labels["cover"],
-                cover_href=f"../{name}",
-                body_type="cover",
+                "epub/cover.xhtml.j2", self.labels["cover"], cover_href=f"../{name}",
+                cover_alt=alt, body_type="cover",
             ),
-        )
-        out.add_item(page)
-        return page
+        )  # fmt: skip
 
 
 def write_epub(book: Book, path: str | Path, diagnostics: Diagnostics | None = None) -> EpubResult:
@@ -222,6 +269,6 @@ def write_epub(book: Book, path: str | Path, diagnostics: Diagnostics | None = N
         buffer, out, {"mtime": builder.built, "epub3_pages": False, "play_order": {"enabled": True}}
     )
     with atomic_output(path) as temp:
-        _reproducible_zip(buffer.getvalue(), temp, builder.built)
+        _reproducible_zip(buffer.getvalue(), temp, builder.built, book.language)
     final = Path(path)
     return EpubResult(path=final, chapters=len(chapters), bytes=final.stat().st_size)
