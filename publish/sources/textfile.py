@@ -50,6 +50,9 @@ _Loader.yaml_implicit_resolvers = {
 def read_text(path: Path) -> str:
     """The file's text; an error naming the file (and line) when it is not UTF-8."""
     try:
+        # Look before opening: opening a named pipe waits for a writer, forever.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise PublishError("not-a-file", "not a regular file", path)
         with path.open("rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):

@@ -13,6 +13,7 @@ elements whose prefix could not be bound, read alike.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,7 +154,10 @@ def _recover(data: bytes) -> Element | None:
 
 def read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero, a named pipe: never finished reading
+            raise PublishError("not-a-file", "not a regular file", path)
+        size = info.st_size
         if size > MAX_XML_BYTES:
             raise PublishError(
                 "too-large", f"file is {size:,} bytes, over the limit of {MAX_XML_BYTES:,}", path
