@@ -114,5 +114,38 @@ def pdf(ctx: click.Context, source: Path, output: Path | None) -> None:
     _run(ctx, action)
 
 
+@cli.command()
+@source_argument
+@click.option("--strict", "strict_here", is_flag=True, help="Count warnings as errors.")
+@click.pass_context
+def check(ctx: click.Context, source: Path, strict_here: bool) -> None:
+    """Lint SOURCE: alt text, links, empty posts, titles, images for print, glyphs.
+
+    Prints one line a problem (file:line: severity: message [code]). Exit status 1 when
+    there are errors (with --strict, warnings too).
+    """
+    from publish.check import check_book
+
+    strict = strict_here or ctx.obj["strict"]
+    try:
+        findings = check_book(source)
+    except Exception as error:  # a bug, not bad input
+        if ctx.obj["debug"]:
+            raise
+        click.echo(f"error: internal error: {type(error).__name__}: {error}", err=True)
+        ctx.exit(1)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    plural = {1: ""}
+    click.echo(
+        f"{errors} error{plural.get(errors, 's')}, {warnings} warning{plural.get(warnings, 's')}",
+        err=True,
+    )
+    if errors or (strict and warnings):
+        ctx.exit(1)
+
+
 def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="publish")

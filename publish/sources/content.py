@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from publish.sources.threads import build_threads
 POST_KEYS = ("title", "date", "author", "tags", "url", "draft")
 COMMENT_KEYS = ("author", "date", "id", "reply_to", "url")
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+OrphanHandler = Callable[[Comment, Document], None]
 
 
 def _check_keys(doc: Document, allowed: tuple[str, ...], diagnostics: Diagnostics) -> None:
@@ -93,7 +95,9 @@ def _match_numeric_ids(comments: list[Comment]) -> list[Comment]:
     return fixed
 
 
-def _read_comments(folder: Path, diagnostics: Diagnostics) -> tuple[Comment, ...]:
+def _read_comments(
+    folder: Path, diagnostics: Diagnostics, on_orphan: OrphanHandler | None = None
+) -> tuple[Comment, ...]:
     if not folder.is_dir():
         return ()
     read = [_read_comment(p, diagnostics) for p in sorted(folder.glob("*.md"))]
@@ -109,6 +113,9 @@ def _read_comments(folder: Path, diagnostics: Diagnostics) -> tuple[Comment, ...
         seen[comment.id] = doc.path
 
     def orphan(comment: Comment) -> None:
+        if on_orphan is not None:  # `publish check` reports every orphan and reads on
+            on_orphan(comment, docs[comment.id])
+            return
         raise docs[comment.id].error(
             "bad-reply-to",
             f"reply_to '{comment.reply_to}' names no comment of this post",
@@ -118,8 +125,14 @@ def _read_comments(folder: Path, diagnostics: Diagnostics) -> tuple[Comment, ...
     return build_threads(_match_numeric_ids([c for c, _ in read]), orphan)
 
 
-def read_post(entry: Path, diagnostics: Diagnostics) -> Post:
-    """A post: a bundle folder with ``index.md`` (and ``comments/``), or a single ``.md`` file."""
+def read_post(
+    entry: Path, diagnostics: Diagnostics, on_orphan: OrphanHandler | None = None
+) -> Post:
+    """A post: a bundle folder with ``index.md`` (and ``comments/``), or a single ``.md`` file.
+
+    A reply whose ``reply_to`` names no comment is an error, unless ``on_orphan`` is given:
+    then it is called and the reply is kept at the top level.
+    """
     source = entry / "index.md" if entry.is_dir() else entry
     if not source.is_file():
         raise PublishError("missing-file", "post folder has no index.md", entry)
@@ -139,7 +152,9 @@ def read_post(entry: Path, diagnostics: Diagnostics) -> Post:
         tags=_tags(doc),
         url=_text(doc, "url"),
         draft=draft,
-        comments=_read_comments(entry / "comments", diagnostics) if entry.is_dir() else (),
+        comments=_read_comments(entry / "comments", diagnostics, on_orphan)
+        if entry.is_dir()
+        else (),
         source=source,
         base_dir=source.parent,
     )

@@ -1,0 +1,194 @@
+"""`publish check`: every rule on one content folder made to break them, codes, lines, exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from publish import Diagnostics, load_book
+from publish.check import CODES, Finding, check_book
+from publish.check.glyphs import book_face_cmap, missing
+from publish.check.media import inches
+from publish.cli import cli
+
+from helpers import REPO, make_book, write
+
+TOML = 'title = "Lint Me"\nauthor = "A. Tester"\nlanguage = "en"\n'
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("check") / "content"
+    make_book(
+        root,
+        {
+            "2020-01-01-hello/index.md": (
+                "---\ntitle: Hello\n---\n"  # lines 1-3
+                "First line.\n\n"  # 4
+                "![](small.png)\n\n"  # 6: no alt, too small for print
+                "See [the draft](../2020-01-05-draft.md) and [a ghost](../2020-02-30-ghost/).\n\n"  # 8
+                "A smile 😀 and a sign 漢.\n\n"  # 10
+                "![A wide photo](wide.png)\n\n"  # 12: wide enough at the text block
+                "Inline ![an icon](small.png) here.\n\n"  # 14: inline, 96 dpi
+                "![Missing](nothere.png) ![Remote](https://example.com/x.png)\n"  # 16
+            ),
+            "2020-01-02-empty.md": "---\ntitle: Empty\n---\n\n",
+            "2020-01-03-hello-again.md": "---\ntitle: hello\n---\nAgain, [hello](2020-01-01-hello/).\n",
+            "2020-01-05-draft.md": "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
+            "2020-01-06-talk/index.md": "---\ntitle: Talk\n---\nTalk to me.\n",
+            "2020-01-06-talk/comments/1.md": "---\nauthor: Ann\ndate: 2020-01-07\n---\nHi.\n",
+            "2020-01-06-talk/comments/2.md": "---\nauthor: Bob\ndate: 2020-01-08\n---\n\n",
+            "2020-01-06-talk/comments/3.md": (
+                "---\nauthor: Cy\ndate: 2020-01-09\nreply_to: nope\n---\nTo whom?\n"
+            ),
+            "2020-01-06-talk/comments/4.md": (
+                "---\nauthor: Di\ndate: 2020-01-09\nreply_to: '1'\n---\nFine.\n"
+            ),
+        },
+        TOML,
+    )
+    hello = root / "posts" / "2020-01-01-hello"
+    Image.new("RGB", (300, 200), "white").save(hello / "small.png")
+    Image.new("RGB", (1400, 900), "white").save(hello / "wide.png")
+    return root
+
+
+@pytest.fixture(scope="module")
+def findings(broken: Path) -> list[Finding]:
+    return check_book(broken)
+
+
+def _at(findings: list[Finding], code: str) -> list[tuple[str, int | None]]:
+    return [(f.file.name if f.file else "", f.line) for f in findings if f.code == code]
+
+
+def test_every_code_is_documented_and_every_finding_has_a_known_severity(
+    findings: list[Finding],
+) -> None:
+    for finding in findings:
+        assert finding.severity in ("error", "warning")
+        if finding.code in CODES:
+            assert finding.severity == CODES[finding.code][0]
+    assert {f.code for f in findings} == set(CODES) - {"image-outside"}
+
+
+def test_missing_alt_text(findings: list[Finding]) -> None:
+    assert _at(findings, "missing-alt") == [("index.md", 6)]
+
+
+def test_links_to_posts_not_in_the_book(findings: list[Finding]) -> None:
+    dead = [f for f in findings if f.code == "dead-link"]
+    assert [(f.file.name if f.file else None, f.line) for f in dead] == [
+        ("index.md", 8), ("index.md", 8),
+    ]  # fmt: skip
+    assert "the draft 'Draft', left out of the book" in dead[0].message
+    assert "not a post of this book" in dead[1].message
+    assert all(f.is_error for f in dead)
+
+
+def test_empty_post_and_empty_comment(findings: list[Finding]) -> None:
+    assert _at(findings, "empty-post") == [("2020-01-02-empty.md", 4)]
+    assert _at(findings, "empty-comment") == [("2.md", 5)]
+
+
+def test_duplicate_titles_ignore_case(findings: list[Finding]) -> None:
+    [dup] = [f for f in findings if f.code == "duplicate-title"]
+    assert dup.file is not None and dup.file.name == "2020-01-03-hello-again.md"
+    assert dup.line == 2 and "2020-01-01-hello" in dup.message
+
+
+def test_images_for_print(findings: list[Finding]) -> None:
+    low = [f for f in findings if f.code == "low-resolution-image"]
+    # 300 px alone in its paragraph, scaled to the 4.5 in text block: 67 dpi; the same
+    # image inline keeps its natural size, 96 dpi. The 1400 px one is fine at 311 dpi.
+    assert [(f.line, f.message.split(": ")[1].split(" printed")[0]) for f in low] == [
+        (6, "67 dpi"), (14, "96 dpi"),
+    ]  # fmt: skip
+    assert "300 dpi needs 1350 px" in low[0].message
+    assert _at(findings, "missing-image") == [("index.md", 16)]
+    assert _at(findings, "remote-image") == [("index.md", 16)]
+
+
+def test_a_reply_whose_parent_is_missing(findings: list[Finding]) -> None:
+    [orphan] = [f for f in findings if f.code == "bad-reply-to"]
+    assert orphan.file is not None and orphan.file.name == "3.md" and orphan.line == 4
+    assert "'nope'" in orphan.message and orphan.is_error
+
+
+def test_characters_the_book_face_cannot_draw(findings: list[Finding]) -> None:
+    glyphs = [f for f in findings if f.code == "missing-glyph"]
+    assert [(f.line, f.message[:18]) for f in glyphs] == [
+        (10, "'😀' (U+1F600 GRINN"), (10, "'漢' (U+6F22 CJK UN"),
+    ]  # fmt: skip
+    cmap = book_face_cmap()
+    assert missing("“Curly” – dashes… ’90s ⁂ é ß œ ﬁ\u00a0\u202f", cmap) == []
+    assert missing("a\u200db\ufe0f", cmap) == []  # joiners and selectors are never drawn
+
+
+def test_findings_are_lines_with_file_line_severity_code(findings: list[Finding]) -> None:
+    text = str(next(f for f in findings if f.code == "missing-alt"))
+    assert text.endswith(
+        "posts/2020-01-01-hello/index.md:6: warning: image 'small.png' has no alt text:"
+        " describe it for those who cannot see it [missing-alt]"
+    )
+    files = [str(f.file) for f in findings]
+    assert files == sorted(files)
+
+
+def test_the_default_book_has_no_errors() -> None:
+    found = check_book(REPO / "content")
+    assert [f for f in found if f.is_error] == []
+    assert {f.code for f in found} <= {"low-resolution-image"}
+
+
+def test_a_loaded_book_can_be_checked_too(broken: Path) -> None:
+    with pytest.raises(Exception, match="reply_to"):
+        load_book(broken)
+    (broken / "posts" / "2020-01-06-talk" / "comments" / "3.md").rename(broken / "orphan.bak")
+    try:
+        book = load_book(broken, Diagnostics())
+        codes = {f.code for f in check_book(book)}
+    finally:
+        (broken / "orphan.bak").rename(broken / "posts" / "2020-01-06-talk" / "comments" / "3.md")
+    assert "bad-reply-to" not in codes and {"missing-alt", "dead-link", "missing-glyph"} <= codes
+
+
+def test_unreadable_posts_and_loader_warnings_are_findings(tmp_path: Path) -> None:
+    root = make_book(
+        tmp_path / "c",
+        {
+            "2020-01-01-ok.md": "---\ntitle: OK\ncolour: red\n---\nFine.\n",
+            "2020-01-02-bad.md": "---\ntitle: Bad\ndate: yesterday\n---\nText.\n",
+        },
+    )
+    write(root / "posts" / "notes.txt", "stray")
+    found = check_book(root)
+    assert [(f.code, f.severity, f.line) for f in found] == [
+        ("unknown-key", "warning", 3),
+        ("bad-date", "error", 3),
+        ("stray-file", "warning", None),
+    ]
+
+
+def test_the_command_exit_status(broken: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert "[dead-link]" in result.stdout and "[missing-alt]" in result.stdout
+    root = make_book(tmp_path / "c", {"2020-01-01-a.md": "---\ntitle: A\n---\nA smile 😀.\n"})
+    result = runner.invoke(cli, ["check", str(root)])
+    assert result.exit_code == 0 and "[missing-glyph]" in result.stdout
+    assert "0 errors, 1 warning" in result.stderr
+    assert runner.invoke(cli, ["check", "--strict", str(root)]).exit_code == 1
+    assert runner.invoke(cli, ["--strict", "check", str(root)]).exit_code == 1
+    clean = make_book(tmp_path / "d", {"2020-01-01-a.md": "---\ntitle: A\n---\nAll good.\n"})
+    result = runner.invoke(cli, ["--strict", "check", str(clean)])
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_lengths() -> None:
+    assert inches("6in") == 6 and inches("25.4mm") == 1 and inches("72pt") == 1
+    assert inches("wide") is None
