@@ -28,9 +28,18 @@ def _size(n: int) -> str:
     return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
 
 
+SHOWN_PER_CODE = 5  # warnings of one kind printed in full; the rest are counted
+
+
 def _report(diagnostics: Diagnostics) -> None:
+    shown: dict[str, int] = {}
     for warning in diagnostics.warnings:
-        click.echo(str(warning), err=True)
+        shown[warning.code] = shown.get(warning.code, 0) + 1
+        if shown[warning.code] <= SHOWN_PER_CODE:
+            click.echo(str(warning), err=True)
+    for code, n in shown.items():
+        if n > SHOWN_PER_CODE:
+            click.echo(f"... and {n - SHOWN_PER_CODE} more [{code}] warnings", err=True)
     if diagnostics.warnings:
         n = len(diagnostics.warnings)
         click.echo(f"{n} warning{'s' if n != 1 else ''}", err=True)
@@ -145,6 +154,54 @@ def check(ctx: click.Context, source: Path, strict_here: bool) -> None:
     )
     if errors or (strict and warnings):
         ctx.exit(1)
+
+
+@cli.command(name="import")
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    default=Path(DEFAULT_SOURCE), show_default=True, help="The content folder to write.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace posts that are already in the folder.")
+@click.option("--pages", is_flag=True, help="Keep the blog's pages too.")
+@click.option("--pingbacks", is_flag=True, help="Keep pingbacks and trackbacks as comments.")
+@click.option(
+    "--comments", "comments_export", type=click.Path(path_type=Path),
+    help="A Disqus export whose threads go with the posts of the same address.",
+)  # fmt: skip
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    export: Path,
+    output: Path,
+    force: bool,
+    pages: bool,
+    pingbacks: bool,
+    comments_export: Path | None,
+) -> None:
+    """Import a blog EXPORT (Blogger, WordPress, Disqus, Jekyll, text pages, a feed).
+
+    Writes the content format: a book.toml (unless there is one), a folder a post with its
+    comments, one file a comment. Files already there are never replaced without --force.
+    """
+    from publish.sources.importers import import_export, merge_comments, write_content
+
+    def action(diagnostics: Diagnostics) -> str:
+        options = {"include_pages": pages, "include_pingbacks": pingbacks}
+        book, report = import_export(export, diagnostics, **options)
+        if comments_export is not None:
+            threads, _ = import_export(comments_export, diagnostics, **options)
+            book = merge_comments(book, threads, diagnostics)
+        if not book.posts:
+            raise PublishError("no-posts", "the export has no published posts", export)
+        written = write_content(book, output, force=force)
+        for counted in [k for k in diagnostics.counters if k in ("posts", "comments")]:
+            del diagnostics.counters[counted]  # the report says these, and what was left out
+        for counted in [k for k in diagnostics.counters if k.startswith("skipped: ")]:
+            del diagnostics.counters[counted]
+        return f"{report}\nWrote {len(written)} files to {output}/"
+
+    _run(ctx, action)
 
 
 def main(argv: list[str] | None = None) -> Any:

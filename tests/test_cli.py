@@ -29,3 +29,40 @@ def test_publish_command_builds_default_book_into_build(tmp_path: Path) -> None:
         "notes-from-a-commonplace-blog.epub",
         "notes-from-a-commonplace-blog.pdf",
     ]
+
+
+DATA = REPO / "tests" / "importers_data" / "same-blog"
+
+
+def test_import_writes_content_and_never_overwrites_without_force(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+
+    out = tmp_path / "content"
+    first = CliRunner().invoke(cli, ["import", str(DATA / "wordpress-1.2.xml"), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "imported 2 posts" in first.output and f"to {out}/" in first.output
+    assert (out / "book.toml").is_file()
+    posts = sorted(p.name for p in (out / "posts").iterdir())
+    assert len(posts) == 2
+    again = CliRunner().invoke(cli, ["import", str(DATA / "wordpress-1.2.xml"), "-o", str(out)])
+    assert again.exit_code == 1 and "[exists]" in again.output
+    forced = CliRunner().invoke(
+        cli, ["import", str(DATA / "wordpress-1.2.xml"), "-o", str(out), "--force"]
+    )
+    assert forced.exit_code == 0, forced.output
+    built = CliRunner().invoke(cli, ["epub", str(out), "-o", str(tmp_path / "b.epub")])
+    assert built.exit_code == 0, built.output
+
+
+def test_books_build_straight_from_an_export(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["epub", str(DATA / "blogger-legacy.xml"), "-o", str(tmp_path / "x.epub")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 chapters" in result.output
