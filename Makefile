@@ -33,3 +33,8 @@ test: lint
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# Timings against pandoc and WeasyPrint (not part of `make test`). BENCH_SIZES=10,100,1000
+# adds the 1,000-post blog (many minutes). Writes benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import concurrent.futures as futures
+import hashlib
 import multiprocessing
 import os
 import tempfile
@@ -38,6 +39,9 @@ from publish.writers.pdf_worker import (
 )
 
 MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-wrap it)
+BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
+BATCH_CHAPTERS = 8  # at most this many chapters in one document
+BATCH_CHARACTERS = 120_000  # or about this much text (some 40 pages)
 
 
 def default_workers() -> int:
@@ -60,6 +64,7 @@ class Build:
     work: Path
     workers: int
     progress: bool | None
+    batches: int = 0  # documents handed out so far
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,43 @@ class Rendered:
     placeholders: tuple[str, ...]  # anchors of other chapters that this one links to
 
 
-def _tasks(build: Build) -> Iterator[tuple[Chapter, ChapterTask, tuple[str, ...]]]:
+def _ends_batch(chapter: Chapter, batch: list[RenderedChapter]) -> bool:
+    """Whether a document ends after ``chapter``: mostly decided by the post itself.
+
+    Batches amortise WeasyPrint's cost per document (stylesheets, fonts) over a few
+    chapters. Where they end depends on each post's slug, not on the posts before it, so
+    editing one post does not move the ends of the batches after it (the build cache keys
+    on batches); the limits keep memory bounded.
+    """
+    if len(batch) >= BATCH_CHAPTERS or sum(_size(ch) for ch in batch) >= BATCH_CHARACTERS:
+        return True
+    return hashlib.sha256(chapter.post.slug.encode()).digest()[0] % BATCH_SPREAD == 0
+
+
+def _size(chapter: RenderedChapter) -> int:
+    return len(chapter.body) + sum(len(c.body) + 200 for c in chapter.comments)
+
+
+@dataclass(frozen=True)
+class Batch:
+    task: ChapterTask
+    placeholders: tuple[str, ...]
+    chapters: int
+
+
+def _tasks(build: Build) -> Iterator[Batch]:
+    batch: list[RenderedChapter] = []
+    count = len(build.plan.chapters)
     for n, chapter in enumerate(build.plan.chapters):
-        html, placeholders = build.maker.chapter(build.renderer.render(chapter))
-        yield chapter, ChapterTask(n, html, build.work / f"chapter-{n:05d}.pdf"), placeholders
+        batch.append(build.renderer.render(chapter))
+        if n + 1 == count or _ends_batch(chapter, batch):
+            index = build.batches
+            html, placeholders = build.maker.chapters(batch)
+            ids = tuple(ch.id for ch in batch)
+            task = ChapterTask(index, html, build.work / f"batch-{index:05d}.pdf", ids)
+            build.batches += 1
+            yield Batch(task, placeholders, len(batch))
+            batch = []
 
 
 class _Inline(futures.Executor):
@@ -87,34 +125,30 @@ class _Inline(futures.Executor):
 
 
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
-    """Lay out every chapter in order of the book, a few handed out ahead at a time."""
-    total = len(build.plan.chapters)
-    results: list[Rendered | None] = [None] * total
+    """Lay out every chapter in order of the book, a few documents handed out ahead."""
+    build.batches = 0
+    results: dict[int, Rendered] = {}
     window = build.workers + 1  # in order, and never many chapters' HTML in memory
     tasks = _tasks(build)
-    pending: dict[futures.Future[ChapterPdf], tuple[str, ...]] = {}
-    with Progress(total, "PDF", build.progress) as bar:
+    pending: dict[futures.Future[ChapterPdf], Batch] = {}
+    with Progress(len(build.plan.chapters), "PDF", build.progress) as bar:
         try:
             while True:
-                while len(pending) < window and (item := next(tasks, None)) is not None:
-                    _, task, placeholders = item
-                    pending[pool.submit(render, task)] = placeholders
+                while len(pending) < window and (batch := next(tasks, None)) is not None:
+                    pending[pool.submit(render, batch.task)] = batch
                 if not pending:
                     break
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
-                    placeholders = pending.pop(future)
-                    result = future.result()
-                    results[result.index] = Rendered(result, placeholders)
-                    bar.update()
+                    batch = pending.pop(future)
+                    results[batch.task.index] = Rendered(future.result(), batch.placeholders)
+                    bar.update(batch.chapters)
         except BaseException:
             numbering.fail()
             for future in pending:
                 future.cancel()
             raise
-    done = [r for r in results if r is not None]
-    assert len(done) == total
-    return done
+    return [results[n] for n in range(build.batches)]
 
 
 def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
@@ -154,7 +188,7 @@ def build_chaptered(
             numbering = Numbering(len(light), first, ctx)
             with _pool(build, numbering, ctx) as pool:
                 chapters = _chapters(build, pool, numbering)
-                starts = [r.chapter.start for r in chapters]
+                starts = [start for r in chapters for start in r.chapter.chapter_starts]
                 html = maker.front(light, starts)
                 front = pool.submit(
                     render, ChapterTask(-1, html, work / "front.pdf"), None, False

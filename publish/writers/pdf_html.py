@@ -83,7 +83,7 @@ def _top_level(body: Any, element: Any) -> Any:
 
 
 class DocumentMaker:
-    """Renders the template for one chapter, or for the front matter."""
+    """Renders the template for a few chapters, or for the front matter."""
 
     def __init__(self, env: jinja2.Environment, context: dict[str, Any]) -> None:
         self.template = env.get_template(BOOK_TEMPLATE)
@@ -94,24 +94,28 @@ class DocumentMaker:
         text = self.template.render(**self.context, chapters=chapters, href=href)
         return lxml_html.document_fromstring(text)
 
-    def chapter(self, rendered: RenderedChapter) -> tuple[str, tuple[str, ...]]:
-        """The chapter's document, and the anchors it links to that live in other chapters.
+    def chapters(self, batch: list[RenderedChapter]) -> tuple[str, tuple[str, ...]]:
+        """The document of consecutive chapters, and the anchors it links to elsewhere.
 
-        Each such anchor gets a hidden placeholder here, so WeasyPrint keeps the link; the
-        join points the link at the real anchor.
+        Each anchor of another document gets a hidden placeholder here, so WeasyPrint keeps
+        the link; the join points the link at the real anchor.
         """
-        root = self._render([rendered])
+        root = self._render(batch)
         body = root.body
-        own = _top_level(body, root.get_element_by_id(rendered.id))
-        for n, child in enumerate(child for child in _element_children(body) if child is not own):
+        own = [_top_level(body, root.get_element_by_id(ch.id)) for ch in batch]
+        first = own[0]
+        for n, child in enumerate(
+            c for c in _element_children(body) if all(c is not o for o in own)
+        ):
             _hide(child)
-            own.insert(n, child)  # first inside the chapter, which names the first page
+            first.insert(n, child)  # first inside the chapter, which names the first page
         ids = {
             node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")
         }
         wanted = {
             href[1:]
-            for node in own.iter("a")
+            for element in own
+            for node in element.iter("a")
             if (href := node.get("href", "")).startswith("#") and len(href) > 1
         }
         missing = tuple(sorted(wanted - ids))

@@ -131,6 +131,7 @@ class ChapterTask:
     index: int  # -1 for the front matter
     html: str
     output: Path
+    chapter_ids: tuple[str, ...] = ()  # of the chapters in the document, to find where they start
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class ChapterPdf:
     output: Path
     pages: int
     start: int  # the first page's number in the book
+    chapter_starts: tuple[int, ...] = ()  # the page number each chapter starts on
     fonts: dict[str, FontUse] = field(default_factory=dict)  # by resource name
     warnings: tuple[str, ...] = ()
 
@@ -214,6 +216,11 @@ def render(
         document.write_pdf(task.output)
         fonts = _keep_fonts(document, settings.fonts_dir)
         offset = _CURRENT.offset or 0
+        first_page = {}
+        for number, page in enumerate(document.pages, start=offset + 1):
+            for name in page.anchors:
+                first_page.setdefault(name, number)
+        starts = tuple(first_page[name] for name in task.chapter_ids)
     except BaseException:
         if numbering is not None:
             numbering.fail()
@@ -226,6 +233,7 @@ def render(
         output=task.output,
         pages=len(document.pages),
         start=offset + 1,
+        chapter_starts=starts,
         fonts=fonts,
         warnings=tuple(handler.messages),
     )

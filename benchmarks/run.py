@@ -1,0 +1,233 @@
+"""make bench: publish against pandoc and WeasyPrint on the same synthetic blogs.
+
+    python benchmarks/run.py [--sizes 10,100,1000] [--out benchmarks/RESULTS.md]
+
+Sizes default to 10 and 100 posts; ``BENCH_SIZES=10,100,1000`` (or ``--sizes``) adds the
+1,000-post blog, which takes many minutes (the single WeasyPrint run alone is the longest).
+Every build is its own process tree; its wall time and its peak memory are measured from
+outside, memory as the sum over the tree of each process's proportional set size (PSS:
+shared pages counted once, split between the processes that share them), sampled 20
+times a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import digest, generate  # noqa: E402
+from benchmarks.peers import STYLES, blog_markdown  # noqa: E402
+from benchmarks.table import Row, markdown_table, ratios  # noqa: E402
+
+BIN = Path(sys.executable).parent
+WORK = REPO / "build" / "bench"
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    output: Path
+
+
+def _tree_memory(root: psutil.Process) -> float:
+    total = 0
+    try:
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    for process in processes:
+        try:
+            info = process.memory_full_info()
+            total += getattr(info, "pss", info.rss)
+        except psutil.Error:
+            continue
+    return total / 1024 / 1024
+
+
+def measure(command: list[str], output: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run ``command``; its wall time and the peak memory of its whole process tree."""
+    output.unlink(missing_ok=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    watched = psutil.Process(process.pid)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _tree_memory(watched))
+        time.sleep(SAMPLE_SECONDS)
+    seconds = time.perf_counter() - started
+    out, err = process.communicate()
+    if process.returncode != 0 or not output.exists():
+        raise SystemExit(
+            f"failed: {' '.join(command)}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}"
+        )
+    return Measured(seconds, peak, output)
+
+
+def pages(pdf: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def ensure_pandoc() -> str | None:
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("pandoc is missing: installing it with apt-get", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "pandoc"], check=False)
+        return shutil.which("pandoc")
+    print("pandoc is missing and cannot be installed here (not root, or no apt-get):")
+    print("the peers' rows are left out")
+    return None
+
+
+def blog(posts: int) -> Path:
+    """The synthetic blog of ``posts`` posts, generated once and reused while unchanged."""
+    folder = WORK / f"blog-{posts}"
+    stamp = WORK / f"blog-{posts}.digest"
+    if not (folder.is_dir() and stamp.is_file() and stamp.read_text() == digest(folder)):
+        generate(folder, posts)
+        stamp.write_text(digest(folder))
+    return folder
+
+
+def bench_size(posts: int, pandoc: str | None) -> list[Row]:
+    content = blog(posts)
+    out = WORK / f"out-{posts}"
+    out.mkdir(parents=True, exist_ok=True)
+    env = {"SOURCE_DATE_EPOCH": "1700000000", "PUBLISH_PROGRESS": "0"}
+    rows: list[Row] = []
+    print(f"\n{posts} posts", flush=True)
+
+    def run(tool: str, kind: str, command: list[str], output: Path) -> Measured:
+        measured = measure(command, output, env)
+        count = pages(output) if output.suffix == ".pdf" else None
+        row = Row(
+            posts, kind, tool, measured.seconds, measured.peak_mb, count, output.stat().st_size
+        )
+        rows.append(row)
+        print("  " + row.line(), flush=True)
+        return measured
+
+    run(
+        "floor",
+        "EPUB",
+        [sys.executable, str(HERE / "floor.py"), str(content), str(out / "floor.zip")],
+        out / "floor.zip",
+    )
+    run(
+        "publish",
+        "EPUB",
+        [str(BIN / "publish"), "epub", str(content), "-o", str(out / "publish.epub")],
+        out / "publish.epub",
+    )
+    run(
+        "publish",
+        "PDF",
+        [str(BIN / "publish"), "pdf", str(content), "-o", str(out / "publish.pdf")],
+        out / "publish.pdf",
+    )
+    if pandoc:
+        source = blog_markdown(content, out / "blog.md")
+        run(
+            "pandoc",
+            "EPUB",
+            [pandoc, str(source), "--toc", "--toc-depth=1", "-o", str(out / "pandoc.epub")],
+            out / "pandoc.epub",
+        )
+        css = [
+            REPO / "styles" / "book.css",
+            REPO / "styles" / "print.css",
+            STYLES / "pandoc-print.css",
+        ]
+        html = out / "pandoc.html"
+        script = (
+            f"{pandoc} {source} -s --toc --toc-depth=1 --section-divs -o {html} "
+            + " ".join(f"--css {p.as_uri()}" for p in css)
+            + f" && {BIN / 'weasyprint'} {html} {out / 'weasyprint.pdf'}"
+        )
+        run("pandoc+WeasyPrint", "PDF", ["sh", "-c", script], out / "weasyprint.pdf")
+    return rows
+
+
+def machine(pandoc: str | None) -> list[str]:
+    import weasyprint
+
+    cpu = platform.processor() or "?"
+    info = Path("/proc/cpuinfo")
+    if info.is_file():
+        for line in info.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    pandoc_version = "not installed"
+    if pandoc:
+        pandoc_version = subprocess.run(
+            [pandoc, "--version"], capture_output=True, text=True
+        ).stdout.split("\n")[0]
+    return [
+        f"- CPU: {cpu}; {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))})",
+        f"- memory: {psutil.virtual_memory().total / 1024**3:.1f} GiB",
+        f"- Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}",
+        f"- {pandoc_version}",
+        f"- {platform.platform()}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10,100"))
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    pandoc = ensure_pandoc()
+    rows = [row for size in sizes for row in bench_size(size, pandoc)]
+    table = markdown_table(rows)
+    summary = ratios(rows)
+    print("\n" + table + "\n\n" + summary)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    text = [
+        "# Benchmark results",
+        "",
+        f"`make bench` (sizes {', '.join(map(str, sizes))}), {when}.",
+        "",
+        "## Machine",
+        "",
+        *machine(pandoc),
+        "",
+        "## Builds",
+        "",
+        "Wall time and peak memory (PSS summed over the build's process tree) of each build.",
+        "",
+        table,
+        "",
+        "## Ratios",
+        "",
+        summary,
+        "",
+    ]
+    args.out.write_text("\n".join(text), encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The benchmark's table and ratios (kept apart from the running, so tests can check them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    posts: int
+    kind: str  # "EPUB" or "PDF"
+    tool: str  # "publish", "floor", "pandoc", "pandoc+WeasyPrint"
+    seconds: float
+    peak_mb: float
+    pages: int | None
+    bytes: int
+
+    @property
+    def pages_per_second(self) -> float | None:
+        return self.pages / self.seconds if self.pages and self.seconds > 0 else None
+
+    def cells(self) -> list[str]:
+        pps = self.pages_per_second
+        return [
+            str(self.posts),
+            self.kind,
+            self.tool,
+            f"{self.seconds:.2f}",
+            f"{self.peak_mb:.0f}",
+            "" if self.pages is None else str(self.pages),
+            "" if pps is None else f"{pps:.1f}",
+            f"{self.bytes / 1024 / 1024:.2f}",
+        ]
+
+    def line(self) -> str:
+        return " | ".join(self.cells())
+
+
+HEADER = ["posts", "output", "tool", "wall s", "peak MB", "pages", "pages/s", "file MB"]
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _find(rows: list[Row], posts: int, kind: str, tool: str) -> Row | None:
+    return next((r for r in rows if (r.posts, r.kind, r.tool) == (posts, kind, tool)), None)
+
+
+def _x(value: float) -> str:
+    return f"{value:.2f}×"
+
+
+def ratios(rows: list[Row]) -> str:
+    """publish against the floor and the peers, one line a blog size."""
+    header = [
+        "posts",
+        "EPUB time publish/floor",
+        "EPUB speed-up over pandoc",
+        "EPUB memory publish/pandoc",
+        "PDF pages/s publish/WeasyPrint",
+        "PDF memory publish/WeasyPrint",
+        "PDF size publish/WeasyPrint",
+        "PDF pages publish/WeasyPrint",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for posts in sorted({r.posts for r in rows}):
+        floor = _find(rows, posts, "EPUB", "floor")
+        epub = _find(rows, posts, "EPUB", "publish")
+        pandoc = _find(rows, posts, "EPUB", "pandoc")
+        pdf = _find(rows, posts, "PDF", "publish")
+        weasy = _find(rows, posts, "PDF", "pandoc+WeasyPrint")
+        cells = [str(posts)]
+        cells.append(_x(epub.seconds / floor.seconds) if epub and floor else "")
+        cells.append(_x(pandoc.seconds / epub.seconds) if epub and pandoc else "")
+        cells.append(
+            _x(epub.peak_mb / pandoc.peak_mb) if epub and pandoc and pandoc.peak_mb else ""
+        )
+        if pdf and weasy and pdf.pages_per_second and weasy.pages_per_second:
+            cells.append(_x(pdf.pages_per_second / weasy.pages_per_second))
+        else:
+            cells.append("")
+        cells.append(_x(pdf.peak_mb / weasy.peak_mb) if pdf and weasy and weasy.peak_mb else "")
+        cells.append(_x(pdf.bytes / weasy.bytes) if pdf and weasy else "")
+        cells.append(f"{pdf.pages}/{weasy.pages}" if pdf and weasy else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""The benchmark's table and ratios format what they are given."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.table import Row, markdown_table, ratios
+
+
+def _rows() -> list[Row]:
+    return [
+        Row(100, "EPUB", "floor", 1.0, 50, None, 1000),
+        Row(100, "EPUB", "publish", 1.5, 80, None, 2000),
+        Row(100, "EPUB", "pandoc", 9.0, 400, None, 3000),
+        Row(100, "PDF", "publish", 10.0, 300, 600, 2 * 1024 * 1024),
+        Row(100, "PDF", "pandoc+WeasyPrint", 50.0, 900, 580, 2 * 1024 * 1024),
+    ]
+
+
+def test_table_has_a_line_a_build() -> None:
+    table = markdown_table(_rows()).splitlines()
+    assert len(table) == 2 + 5
+    assert table[0].startswith("| posts | output | tool | wall s | peak MB | pages | pages/s")
+    assert "| 100 | PDF | publish | 10.00 | 300 | 600 | 60.0 | 2.00 |" in table
+
+
+def test_ratios() -> None:
+    line = ratios(_rows()).splitlines()[-1]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells == ["100", "1.50×", "6.00×", "0.20×", "5.17×", "0.33×", "1.00×", "600/580"]
