@@ -72,13 +72,12 @@ def _line_of(source: Path | None, needle: str) -> int | None:
 
 def _resolve_image(src: str, place: Place) -> Path | None:
     """The image's file inside the content folder; None (with a warning) for remote ones."""
-    if re.match(r"^\s*file:", src, re.I):
+    if not src.strip():
         place.diagnostics.warn(
-            "file-url-image",
-            f"image given as a file: address left out (use a path relative to the post, inside "
-            f"the content folder): {src[:120]}",
+            "image-no-address",
+            "image left out: it has no address, or one no book may use (file:, data:, "
+            "javascript:), which the sanitiser removed",
             place.source,
-            _line_of(place.source, src),
         )
         return None
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
@@ -122,11 +121,22 @@ def _fix_ids(tree: html.HtmlElement, prefix: str) -> None:
             seen.add(new)
 
 
+def _fix_anchor(el: html.HtmlElement, place: Place, ids: set[str]) -> None:
+    """A link within the text: to its renamed target, or (target missing) no link at all."""
+    href = (el.get("href") or "").strip()
+    target = f"{place.id_prefix}-{_ID_UNSAFE.sub('-', href[1:]).strip('-')}"
+    if target in ids:
+        el.set("href", f"#{target}")
+        return
+    place.diagnostics.warn(
+        "dead-link", f"link to '{href[:120]}', which is nowhere in the text; kept as text",
+        place.source, _line_of(place.source, href),
+    )  # fmt: skip
+    el.attrib.pop("href", None)
+
+
 def _fix_link(el: html.HtmlElement, place: Place) -> None:
     href = (el.get("href") or "").strip()
-    if href.startswith("#"):
-        el.set("href", f"#{place.id_prefix}-{_ID_UNSAFE.sub('-', href[1:]).strip('-')}")
-        return
     chapter = place.plan.chapter_for_link(href, place.base_dir)
     if chapter is not None:
         fragment = href.split("#", 1)[1] if "#" in href else None
@@ -141,7 +151,7 @@ def _fix_link(el: html.HtmlElement, place: Place) -> None:
                 "dead-link", f"link to '{href[:120]}' is not a post of this book; kept as text",
                 place.source, _line_of(place.source, href),
             )  # fmt: skip
-        del el.attrib["href"]
+        el.attrib.pop("href", None)
 
 
 def _fix_image(el: html.HtmlElement, place: Place) -> None:
@@ -222,8 +232,11 @@ def to_xhtml(fragment: str, place: Place) -> str:
     tree = html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
     _limit_depth(tree, place)
     _fix_ids(tree, place.id_prefix)
+    ids = {str(el.get("id")) for el in tree.iter() if el.get("id")}
     for el in list(tree.iter("a", "img", "time", *_HEADINGS)):
-        if el.tag in _HEADINGS:
+        if el.tag == "a" and (el.get("href") or "").strip().startswith("#"):
+            _fix_anchor(el, place, ids)
+        elif el.tag in _HEADINGS:
             el.tag = _HEADINGS[el.tag]
         elif el.tag == "time":
             if not _DATETIME.match(el.get("datetime", "")):
