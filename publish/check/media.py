@@ -71,15 +71,16 @@ def check_links(context: Context) -> None:
 
 
 def _is_block(img: html.HtmlElement) -> bool:
-    """An image that stands alone in its paragraph or figure is scaled to the text block."""
+    """Whether print scales the image to the text block (book.css, ``@media print``).
+
+    An image in a figure, at the top level of a body, or alone in its paragraph (which
+    the renderer marks ``p.image``) is scaled; an image among words keeps its size.
+    """
     parent = img.getparent()
-    if parent is None or parent.tag in ("div", "figure"):
+    if parent is None or parent.tag == "figure" or parent.getparent() is None:
         return True
-    if parent.tag != "p":
-        return False
-    others = [c for c in parent if c is not img and c.tag != "br"]
-    words = (parent.text or "") + "".join(c.tail or "" for c in parent)
-    return not others and not words.strip()
+    alone = len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip()
+    return parent.tag == "p" and alone
 
 
 def _resolve(context: Context, text: Text, src: str, line: int | None) -> Path | None:

@@ -12,6 +12,7 @@ from publish.errors import Diagnostics
 from publish.model import Body, Comment
 from publish.render.dates import date_and_time, iso, long_date
 from publish.render.markup import running_title, smart_text, to_safe_html
+from publish.render.typography import dress, dress_title
 from publish.render.xhtml import Place, Target, to_xhtml
 
 MAX_NEST = 4  # replies deeper than this are set at this level, and say whom they answer
@@ -74,7 +75,8 @@ class ChapterRenderer:
             source=comment.source if comment and comment.source else post.source,
             diagnostics=self.diagnostics,
         )
-        return Markup(to_xhtml(to_safe_html(body, self.diagnostics, place.source), place))
+        xhtml = to_xhtml(to_safe_html(body, self.diagnostics, place.source), place)
+        return Markup(dress(xhtml, self.language))
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""
@@ -110,8 +112,8 @@ class ChapterRenderer:
             chapter=chapter,
             id=chapter.id,
             number=chapter.number,
-            title=smart_text(post.title),
-            running_title=running_title(smart_text(post.title)),
+            title=dress_title(smart_text(post.title), self.language),
+            running_title=running_title(dress_title(smart_text(post.title), self.language)),
             date_text=long_date(post.date, self.language),
             date_iso=iso(post.date),
             author=post.author,
