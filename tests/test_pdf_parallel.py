@@ -145,3 +145,34 @@ def test_links_between_posts_survive(built: dict[str, dict[str, Path]]) -> None:
     ]
     assert internal
     assert all(str(dest) in names for dest in internal)
+
+
+def test_cache_rebuilds_only_what_changed(books: dict[str, Path], tmp_path: Path) -> None:
+    """After editing one post, a cached build lays out only its document (and the front
+    matter), and gives the same bytes as a build from nothing."""
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    for path in books["synthetic"].rglob("*"):
+        target = blog / path.relative_to(books["synthetic"])
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            target.write_bytes(path.read_bytes())
+    cache = tmp_path / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        write_pdf(load_book(blog), tmp_path / "first.pdf", workers=2, progress=False, cache=cache)
+        before = {p.name for p in cache.rglob("*.pdf")}
+        post = sorted((blog / "posts").glob("*/index.md"))[3]
+        text = post.read_text("utf-8")
+        body_at = text.index("\n---\n", 4) + 5
+        words = text[body_at:].split(" ")
+        words[3] = words[3][::-1]  # same length: the post keeps its pages
+        post.write_text(text[:body_at] + " ".join(words), "utf-8")
+        write_pdf(load_book(blog), tmp_path / "cached.pdf", workers=2, progress=False, cache=cache)
+        after = {p.name for p in cache.rglob("*.pdf")}
+        write_pdf(load_book(blog), tmp_path / "fresh.pdf", workers=2, progress=False)
+    assert (tmp_path / "cached.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()
+    laid_out_again = after - before
+    assert 1 <= len(laid_out_again) <= 2, laid_out_again  # the edited post's document, the front
+    assert len(after) == len(before)  # entries no longer used are gone

@@ -11,8 +11,10 @@ the reference (``single_document=True``).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +29,13 @@ from publish.render.templates import default_styles_dir, environment, stylesheet
 from publish.writers.fetch import LocalOnlyFetcher
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
+from publish.writers.pdf_cache import PdfCache, environment_key
 from publish.writers.pdf_html import DocumentMaker
 from publish.writers.pdf_worker import RenderSettings
 
 PDF_STYLES = ("book.css", "print.css")
+# The build date in the chapters' documents, where the front matter is there but hidden.
+FIXED_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class PdfTarget:
@@ -51,10 +56,10 @@ class PdfResult:
     bytes: int
 
 
-def _context(book: Book) -> dict[str, Any]:
+def _context(book: Book, moment: datetime | None = None) -> dict[str, Any]:
     """What ``pdf/book.html.j2`` sees, but for the chapters."""
     return {
-        "book": book_view(book, build_moment()),
+        "book": book_view(book, moment or build_moment()),
         "labels": labels_for(book.language),
         "epub": False,
         "stylesheets": [p.as_uri() for p in stylesheets(book, PDF_STYLES)],
@@ -111,6 +116,15 @@ def _write_single(book: Book, temp: Path, diagnostics: Diagnostics) -> tuple[int
     return chapter_count, len(document.pages)
 
 
+def _cache(book: Book, folder: str | Path | None) -> PdfCache | None:
+    """The book's part of the cache folder (books sharing a folder keep apart)."""
+    if folder is None:
+        return None
+    styles = [default_styles_dir()] + ([book.root / "styles"] if book.root is not None else [])
+    name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
+    return PdfCache(Path(folder) / "pdf" / name, environment_key(styles))
+
+
 def write_pdf(
     book: Book,
     path: str | Path,
@@ -119,6 +133,7 @@ def write_pdf(
     workers: int | None = None,
     single_document: bool = False,
     progress: bool | None = None,
+    cache: str | Path | None = None,
 ) -> PdfResult:
     """Write ``book`` as a print-ready PDF at ``path`` (atomically).
 
@@ -127,6 +142,8 @@ def write_pdf(
     lays the whole book out as one document instead (slower, memory grows with the book;
     the reference the chaptered build is tested against). ``progress`` shows a progress
     bar on standard error (None: when it is a terminal and the build takes over a second).
+    ``cache`` is a folder (``build/cache``, say) where laid-out chapters are kept between
+    builds, so that after an edit only what changed is laid out again (chaptered builds).
     """
     diagnostics = default_diagnostics(diagnostics)
     with atomic_output(path) as temp:
@@ -135,7 +152,7 @@ def write_pdf(
         else:
             plan = assemble(book)
             renderer = ChapterRenderer(plan, PdfTarget(), diagnostics)
-            maker = DocumentMaker(environment(book), _context(book))
+            maker = DocumentMaker(environment(book), _context(book), _context(book, FIXED_MOMENT))
             pages = build_chaptered(
                 plan,
                 maker,
@@ -145,6 +162,7 @@ def write_pdf(
                 diagnostics,
                 workers=workers,
                 progress=progress,
+                cache=_cache(book, cache),
             )
             chapter_count = len(plan.chapters)
     final = Path(path)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import concurrent.futures as futures
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.writers.pdf_cache import PdfCache
 from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
 from publish.writers.pdf_merge import Joiner, glyphs_used
@@ -42,6 +44,7 @@ MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-
 BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
 BATCH_CHARACTERS = 120_000  # or about this much text (some 40 pages)
+WAITING = 64  # cached documents held while the one before them is laid out
 
 
 def default_workers() -> int:
@@ -64,6 +67,7 @@ class Build:
     work: Path
     workers: int
     progress: bool | None
+    cache: PdfCache | None = None
     batches: int = 0  # documents handed out so far
 
 
@@ -95,6 +99,7 @@ class Batch:
     task: ChapterTask
     placeholders: tuple[str, ...]
     chapters: int
+    key: str  # in the cache
 
 
 def _tasks(build: Build) -> Iterator[Batch]:
@@ -108,7 +113,8 @@ def _tasks(build: Build) -> Iterator[Batch]:
             ids = tuple(ch.id for ch in batch)
             task = ChapterTask(index, html, build.work / f"batch-{index:05d}.pdf", ids)
             build.batches += 1
-            yield Batch(task, placeholders, len(batch))
+            key = build.cache.key(html) if build.cache is not None else ""
+            yield Batch(task, placeholders, len(batch), key)
             batch = []
 
 
@@ -125,23 +131,59 @@ class _Inline(futures.Executor):
 
 
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
-    """Lay out every chapter in order of the book, a few documents handed out ahead."""
+    """Lay out every chapter in order of the book, a few documents handed out ahead.
+
+    A document found in the cache tells its length at once; it is used as it is once its
+    first page is known and found unchanged, and laid out again otherwise.
+    """
     build.batches = 0
+    cache = build.cache
     results: dict[int, Rendered] = {}
     window = build.workers + 1  # in order, and never many chapters' HTML in memory
     tasks = _tasks(build)
     pending: dict[futures.Future[ChapterPdf], Batch] = {}
+    waiting: dict[int, tuple[Batch, ChapterPdf]] = {}  # cached, until their first page is known
+    exhausted = False
     with Progress(len(build.plan.chapters), "PDF", build.progress) as bar:
+
+        def resolve() -> None:
+            for index, (batch, hit) in list(waiting.items()):
+                start = numbering.start_of(index)
+                if start:
+                    del waiting[index]
+                    if start == hit.start:
+                        results[index] = Rendered(hit, batch.placeholders)
+                        bar.update(batch.chapters)
+                    else:
+                        pending[pool.submit(render, batch.task)] = batch
+
         try:
             while True:
-                while len(pending) < window and (batch := next(tasks, None)) is not None:
-                    pending[pool.submit(render, batch.task)] = batch
+                while not exhausted and len(pending) < window and len(waiting) < WAITING:
+                    batch = next(tasks, None)
+                    if batch is None:
+                        exhausted = True
+                        break
+                    found = cache.get(batch.key) if cache is not None else None
+                    if found is not None:
+                        hit = dataclasses.replace(found[0], index=batch.task.index)
+                        numbering.known(batch.task.index, hit.pages)
+                        waiting[batch.task.index] = (batch, hit)
+                    else:
+                        pending[pool.submit(render, batch.task)] = batch
+                    resolve()
+                resolve()
                 if not pending:
-                    break
+                    if exhausted and not waiting:
+                        break
+                    continue
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
                     batch = pending.pop(future)
-                    results[batch.task.index] = Rendered(future.result(), batch.placeholders)
+                    result = future.result()
+                    if cache is not None:
+                        result = cache.put(batch.key, result, batch.placeholders)
+                    results[batch.task.index] = Rendered(result, batch.placeholders)
                     bar.update(batch.chapters)
         except BaseException:
             numbering.fail()
@@ -160,6 +202,18 @@ def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
     )
 
 
+def _front(build: Build, pool: futures.Executor, html: str, name: str) -> ChapterPdf:
+    """The front matter's document, from the cache when it is there."""
+    cache = build.cache
+    key = cache.key(html) if cache is not None else ""
+    found = cache.get(key) if cache is not None else None
+    if found is not None:
+        return found[0]
+    task = ChapterTask(-1, html, build.work / name)
+    result: ChapterPdf = pool.submit(render, task, build.settings, False).result()
+    return cache.put(key, result, ()) if cache is not None else result
+
+
 def build_chaptered(
     plan: Plan,
     maker: DocumentMaker,
@@ -169,18 +223,19 @@ def build_chaptered(
     diagnostics: Diagnostics,
     workers: int | None = None,
     progress: bool | None = None,
+    cache: PdfCache | None = None,
 ) -> int:
     """Write the book's PDF to ``output``; return its number of pages."""
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
         work = Path(temp)
-        fonts_dir = work / "fonts"
-        fonts_dir.mkdir()
+        fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
+        fonts_dir.mkdir(exist_ok=True)
         settings = RenderSettings(settings.roots, settings.base_url, fonts_dir)
-        build = Build(plan, maker, renderer, settings, work, workers or default_workers(), progress)
+        count = workers or default_workers()
+        build = Build(plan, maker, renderer, settings, work, count, progress, cache)
         light = light_chapters(plan, renderer.target)
         guess = [7 + 6 * n for n in range(len(light))]  # numbers about as wide as the real ones
-        html = maker.front(light, guess)
-        front = render(ChapterTask(-1, html, work / "front-guess.pdf"), settings, numbered=False)
+        front = _front(build, _Inline(), maker.front(light, guess), "front-guess.pdf")
         front_pages = front.pages - len(light)
         ctx = multiprocessing.get_context("fork")
         for _ in range(MAX_TRIES):
@@ -189,10 +244,7 @@ def build_chaptered(
             with _pool(build, numbering, ctx) as pool:
                 chapters = _chapters(build, pool, numbering)
                 starts = [start for r in chapters for start in r.chapter.chapter_starts]
-                html = maker.front(light, starts)
-                front = pool.submit(
-                    render, ChapterTask(-1, html, work / "front.pdf"), None, False
-                ).result()
+                front = _front(build, pool, maker.front(light, starts), "front.pdf")
                 front_pages = front.pages - len(light)
                 if first_page_after(front_pages) != first and chapters:
                     continue  # the contents' real numbers changed its length: number again
@@ -207,6 +259,8 @@ def build_chaptered(
         for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
             diagnostics.warn("pdf-layout", message)
         joiner.save(output, subsets)
+        if cache is not None:
+            cache.prune()
         return joiner.count
 
 

@@ -85,13 +85,22 @@ def _top_level(body: Any, element: Any) -> Any:
 class DocumentMaker:
     """Renders the template for a few chapters, or for the front matter."""
 
-    def __init__(self, env: jinja2.Environment, context: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        context: dict[str, Any],
+        chapter_context: dict[str, Any] | None = None,
+    ) -> None:
+        """``chapter_context`` is for the chapters' documents, where the front matter is
+        hidden: with a fixed build date there, a chapter's HTML (its key in the build
+        cache) changes only when the chapter does."""
         self.template = env.get_template(BOOK_TEMPLATE)
         self.context = context
+        self.chapter_context = chapter_context or context
 
-    def _render(self, chapters: list[RenderedChapter]) -> Any:
+    def _render(self, chapters: list[RenderedChapter], context: dict[str, Any]) -> Any:
         href: Callable[[RenderedChapter], str] = lambda ch: f"#{ch.id}"  # noqa: E731
-        text = self.template.render(**self.context, chapters=chapters, href=href)
+        text = self.template.render(**context, chapters=chapters, href=href)
         return lxml_html.document_fromstring(text)
 
     def chapters(self, batch: list[RenderedChapter]) -> tuple[str, tuple[str, ...]]:
@@ -100,7 +109,7 @@ class DocumentMaker:
         Each anchor of another document gets a hidden placeholder here, so WeasyPrint keeps
         the link; the join points the link at the real anchor.
         """
-        root = self._render(batch)
+        root = self._render(batch, self.chapter_context)
         body = root.body
         own = [_top_level(body, root.get_element_by_id(ch.id)) for ch in batch]
         first = own[0]
@@ -126,7 +135,7 @@ class DocumentMaker:
 
     def front(self, light: list[RenderedChapter], starts: list[int]) -> str:
         """The front matter, then one placeholder page a chapter, numbered as the book is."""
-        root = self._render(light)
+        root = self._render(light, self.context)
         body = root.body
         chapter_ids = {ch.id for ch in light}
         for child in _element_children(body):

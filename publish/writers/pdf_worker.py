@@ -74,6 +74,11 @@ class Numbering:
                 raise PublishError("pdf-failed", "another chapter of the book failed to render")
             return int(self.starts[index])
 
+    def start_of(self, index: int) -> int:
+        """Chapter ``index``'s first page, 0 while not known yet."""
+        with self.cond:
+            return int(self.starts[index])
+
     def fail(self) -> None:
         with self.cond:
             self.failed.value = 1
