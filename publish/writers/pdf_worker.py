@@ -221,7 +221,7 @@ def render(
         document.write_pdf(task.output)
         fonts = _keep_fonts(document, settings.fonts_dir)
         offset = _CURRENT.offset or 0
-        first_page = {}
+        first_page: dict[str, int] = {}
         for number, page in enumerate(document.pages, start=offset + 1):
             for name in page.anchors:
                 first_page.setdefault(name, number)
