@@ -61,8 +61,9 @@ def _run(ctx: click.Context, action: Callable[[Diagnostics], str]) -> None:
     except Exception as error:  # a bug, not bad input: say so, briefly, unless --debug
         if ctx.obj["debug"]:
             raise
+        said = " ".join(str(error).split())[:300]  # one line, whatever the exception holds
         click.echo(
-            f"error: internal error: {type(error).__name__}: {error} (run with --debug)", err=True
+            f"error: internal error: {type(error).__name__}: {said} (run with --debug)", err=True
         )
         ctx.exit(1)
     _report(diagnostics)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from click.testing import CliRunner
 
 from publish import PublishError, load_book
 from publish.cli import cli
+from publish.limits import MAX_FILE_BYTES, MAX_THREAD_DEPTH
 from publish.writers.epub import write_epub
 
 from helpers import make_book, write
@@ -64,6 +68,23 @@ CASES = {
         {"p/index.md": GOOD + "\n![secret](../../../../../../etc/hostname)\n"},
         "index.md:7:",
         "image-outside",
+    ),
+    "front matter with YAML aliases (a billion laughs)": (
+        {
+            "p.md": "---\ntitle: T\ndate: 2020-01-01\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\ntags: *c\n---\nx"
+        },
+        "p.md:5:",
+        "bad-front-matter",
+    ),
+    "front matter nested a thousand deep": (
+        {"p.md": "---\ntitle: T\ndate: 2020-01-01\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\nx"},
+        "p.md:",
+        "bad-front-matter",
+    ),
+    "a control character in front matter": (
+        {"p.md": "---\ntitle: T\x01\ndate: 2020-01-01\n---\nx"},
+        "p.md:2:",
+        "bad-front-matter",
     ),
 }
 
@@ -157,3 +178,116 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2() -> None:
     assert CliRunner().invoke(cli, ["frobnicate"]).exit_code == 2
+
+
+# --- limits: one line past each, naming the file ------------------------------------------
+
+
+def test_a_comment_of_five_megabytes_is_refused(tmp_path: Path) -> None:
+    paragraph = "A comment that goes on and on, written to fill a book on its own. " * 20
+    huge = "\n\n".join([paragraph] * (5_000_000 // len(paragraph) + 1))
+    root = make_book(
+        tmp_path / "content",
+        {
+            "p/index.md": GOOD,
+            "p/comments/0001.md": f"---\nauthor: A\ndate: 2020-01-02\n---\n{huge}",
+        },
+    )
+    message, _ = _fails(root, tmp_path)
+    assert "0001.md" in message and "[too-large]" in message and "1,000,000" in message
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "content", {"p.md": GOOD})
+    with (root / "posts" / "p.md").open("r+b") as file:
+        file.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    message, _ = _fails(root, tmp_path)
+    assert "p.md" in message and "[too-large]" in message
+
+
+def _thread(depth: int) -> dict[str, str]:
+    posts = {"p/index.md": GOOD}
+    for n in range(depth + 1):
+        reply = f'reply_to: "c{n - 1:04d}"\n' if n else ""
+        posts[f"p/comments/c{n:04d}.md"] = (
+            f"---\nauthor: A{n}\ndate: 2020-01-02 {n // 60 % 24:02d}:{n % 60:02d}\n{reply}---\nHi"
+        )
+    return posts
+
+
+def test_a_thread_deeper_than_the_limit_is_refused(tmp_path: Path) -> None:
+    assert load_book(make_book(tmp_path / "ok", _thread(MAX_THREAD_DEPTH))).posts
+    message, _ = _fails(make_book(tmp_path / "deep", _thread(MAX_THREAD_DEPTH + 1)), tmp_path)
+    assert f"c{MAX_THREAD_DEPTH + 1:04d}.md" in message and "[thread-too-deep]" in message
+
+
+def test_book_toml_nested_too_deeply(tmp_path: Path) -> None:
+    toml = 'title = "T"\nauthor = "A"\nlanguage = "en"\nx = ' + "[" * 3000 + "]" * 3000 + "\n"
+    message, _ = _fails(make_book(tmp_path / "content", {"p.md": GOOD}, toml), tmp_path)
+    assert "book.toml" in message and "[bad-toml]" in message
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_posing_as_a_post_is_refused_without_hanging(
+    kind: str, tmp_path: Path
+) -> None:
+    root = make_book(tmp_path / "content", {"a/index.md": GOOD, "a/comments/0001.md": GOOD})
+    if kind == "fifo":
+        (root / "posts" / "a" / "comments" / "0001.md").unlink()
+        os.mkfifo(root / "posts" / "a" / "comments" / "0001.md")
+        source = root
+    else:
+        source = Path("/dev/zero")  # as an export: read forever, were it read
+    # In a child process, so that a regression hangs one test for a minute, not the suite.
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "publish"), "epub", str(source), "-o",
+         str(tmp_path / "b.epub")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "[not-a-file]" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+# --- the command line: one line a problem, a traceback only with --debug ------------------
+
+
+def test_an_internal_error_is_one_line_unless_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import publish.writers.epub as epub_writer
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug\nover two lines")
+
+    monkeypatch.setattr(epub_writer, "write_epub", broken)
+    root = make_book(tmp_path / "content", {"p.md": GOOD})
+    result = CliRunner().invoke(cli, ["epub", str(root), "-o", str(tmp_path / "b.epub")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "internal error" in lines[0] and "--debug" in lines[0]
+    debug = CliRunner().invoke(cli, ["--debug", "epub", str(root), "-o", str(tmp_path / "b.epub")])
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import publish.writers.epub as epub_writer
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(epub_writer, "write_epub", interrupted)
+    root = make_book(tmp_path / "content", {"p.md": GOOD})
+    result = CliRunner().invoke(cli, ["epub", str(root), "-o", str(tmp_path / "b.epub")])
+    assert result.exit_code == 130
+    assert result.output.strip() == "interrupted; nothing was written"
+    assert not (tmp_path / "b.epub").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["epub", "--no-such-option"], ["pdf", "a", "b", "c"], [], ["--strict"], ["epub", "-o"]],
+)
+def test_bad_usage_exits_2_without_a_traceback(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code in (0, 2) if not args or args == ["--strict"] else result.exit_code == 2
+    assert "Traceback" not in result.output

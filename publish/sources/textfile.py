@@ -128,6 +128,8 @@ def parse_document(path: Path) -> Document:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses, by position
+            line = raw[: exc.position].count("\n") + 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PublishError(
             "bad-front-matter", f"front matter is not valid YAML: {problem}", path, line
