@@ -52,8 +52,7 @@ def semanticate(
     page: str, facts: A11yFacts, is_animated: Callable[[str], bool], notes_label: str
 ) -> str:
     """One XHTML document with footnote semantics and ``alt`` on every image."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(page.encode("utf-8"), parser)
+    root = parse(page)
     changed = False
     for el in root.iter(f"{_H}a", f"{_H}div", f"{_H}img"):
         classes = _classes(el)
@@ -77,8 +76,15 @@ def semanticate(
         else:
             continue
         changed = True
-    if not changed:
-        return page
+    return serialize(root) if changed else page
+
+
+def parse(page: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(page.encode("utf-8"), parser)
+
+
+def serialize(root: etree._Element) -> str:
     body = etree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n{body}\n'
 

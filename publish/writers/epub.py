@@ -22,6 +22,7 @@ from publish.assembly import Chapter, assemble, slugify
 from publish.cover import cover_image
 from publish.errors import Diagnostics, default_diagnostics
 from publish.model import Book
+from publish.pagination import PageBreak, insert_page_breaks
 from publish.render.book import BookView, book_view, build_moment, labels_for
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.render.templates import environment, stylesheets
@@ -29,7 +30,9 @@ from publish.writers.accessibility import (
     A11yFacts,
     accessibility_metadata,
     image_is_animated,
+    parse,
     semanticate,
+    serialize,
 )
 from publish.writers.output import atomic_output
 
@@ -119,8 +122,14 @@ def _reproducible_zip(data: bytes, target: Path, moment: datetime, language: str
 
 
 class _EpubBuilder:
-    def __init__(self, book: Book, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, book: Book, diagnostics: Diagnostics, page_breaks: list[PageBreak] | None = None
+    ) -> None:
         self.book = book
+        self.breaks: dict[str, list[PageBreak]] = {}
+        for item in page_breaks or []:
+            self.breaks.setdefault(item.chapter_id, []).append(item)
+        self.page_list: list[tuple[str, str]] = []  # (href, label) in reading order
         self.plan = assemble(book)
         self.target = EpubTarget()
         self.diagnostics = diagnostics
@@ -179,7 +188,9 @@ class _EpubBuilder:
         for ch in chapters:
             self._add_page(
                 out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
-                self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
+                self._with_page_breaks(
+                    self.page("epub/chapter.xhtml.j2", ch.title, ch=ch), ch
+                ),
             )  # fmt: skip
         self._add_page(
             out, spine, "colophon", "colophon.xhtml",
@@ -200,11 +211,27 @@ class _EpubBuilder:
         ]
         out.add_item(epub.EpubNcx())
         out.add_item(self._nav(chapters))  # in the manifest; our contents page is in the spine
+        if self.page_list:  # the print edition the page numbers come from
+            source = self.view.identifier
+            out.add_metadata("DC", "source", source, {"id": "print-source"})
+            refines = {"refines": "#print-source", "property": "source-of"}
+            out.add_metadata(None, "meta", "pagination", refines)
         certifier = self.book.publisher or self.book.author
         for prop, value in accessibility_metadata(self.facts, certifier):
             out.add_metadata(None, "meta", value, {"property": prop})
         out.spine = spine
         return chapters
+
+    def _with_page_breaks(self, page: str, ch: RenderedChapter) -> str:
+        """The print edition's page breaks in a chapter, as ``pagebreak`` markers."""
+        breaks = self.breaks.get(ch.id)
+        if not breaks:
+            return page
+        root = parse(page)
+        for page_id, label in insert_page_breaks(root, ch.id, breaks):
+            self.page_list.append((f"text/{ch.chapter.file_name}#{page_id}", label))
+        self.facts.page_list = bool(self.page_list)
+        return serialize(root)
 
     def _nav(self, chapters: list[RenderedChapter]) -> epub.EpubItem:
         """The navigation document: contents, landmarks (and, later, the print pages)."""
@@ -222,7 +249,7 @@ class _EpubBuilder:
             self.labels["contents"],
             toc=toc,
             landmarks=landmarks,
-            pages=[],
+            pages=self.page_list,
             stylesheets=[name for _, name in self.css],
         )
         item = epub.EpubItem(
@@ -258,10 +285,21 @@ class _EpubBuilder:
         )  # fmt: skip
 
 
-def write_epub(book: Book, path: str | Path, diagnostics: Diagnostics | None = None) -> EpubResult:
-    """Write ``book`` as an EPUB 3 file at ``path`` (atomically)."""
+def write_epub(
+    book: Book,
+    path: str | Path,
+    diagnostics: Diagnostics | None = None,
+    *,
+    page_breaks: list[PageBreak] | None = None,
+) -> EpubResult:
+    """Write ``book`` as an EPUB 3 file at ``path`` (atomically).
+
+    ``page_breaks`` (from the PDF's layout: :func:`publish.pagination.page_breaks`, or
+    :func:`publish.pagination.paginate`) add the print edition's pages: ``pagebreak``
+    markers in the chapters and a ``page-list`` in the navigation document.
+    """
     diagnostics = default_diagnostics(diagnostics)
-    builder = _EpubBuilder(book, diagnostics)
+    builder = _EpubBuilder(book, diagnostics, page_breaks)
     out = epub.EpubBook()
     chapters = builder.build(out)
     buffer = io.BytesIO()
