@@ -212,8 +212,8 @@ class _EpubBuilder:
         out.add_item(epub.EpubNcx())
         out.add_item(self._nav(chapters))  # in the manifest; our contents page is in the spine
         if self.page_list:  # the print edition the page numbers come from
-            source = self.view.identifier
-            out.add_metadata("DC", "source", source, {"id": "print-source"})
+            print_edition = self.view.identifier
+            out.add_metadata("DC", "source", print_edition, {"id": "print-source"})
             refines = {"refines": "#print-source", "property": "source-of"}
             out.add_metadata(None, "meta", "pagination", refines)
         certifier = self.book.publisher or self.book.author
