@@ -20,7 +20,13 @@ build take hours, run out of memory or crash deep inside a library:
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import Any, TypeVar
+
+from publish.model import Body, Book, Comment, Post
+
+T = TypeVar("T", Book, Post, Comment, Body)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_BODY_CHARS = 1_000_000
@@ -35,3 +41,52 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 def xml_safe(text: str) -> str:
     """``text`` without the characters no XHTML file (and no sanitiser) can take."""
     return XML_INVALID.sub("", text)
+
+
+def _cleaned(item: T, **changes: Any) -> T:
+    """``item`` with its text fields (and ``changes``) XML-safe; itself when nothing changes."""
+    for f in dataclasses.fields(item):
+        value = changes.get(f.name, getattr(item, f.name))
+        if isinstance(value, str) and XML_INVALID.search(value):
+            changes[f.name] = xml_safe(value)
+        elif isinstance(value, tuple) and any(
+            isinstance(v, str) and XML_INVALID.search(v) for v in value
+        ):
+            changes[f.name] = tuple(xml_safe(v) if isinstance(v, str) else v for v in value)
+    same = all(changes[k] is getattr(item, k) for k in changes)
+    return item if same else dataclasses.replace(item, **changes)
+
+
+def _clean_comment(top: Comment) -> Comment:
+    """A thread, cleaned bottom-up without recursion (threads can be hundreds deep)."""
+    done: dict[int, Comment] = {}
+    stack: list[tuple[Comment, bool]] = [(top, False)]
+    while stack:
+        comment, expanded = stack.pop()
+        if not expanded:
+            stack.append((comment, True))
+            stack.extend((reply, False) for reply in comment.replies)
+            continue
+        replies = tuple(done.pop(id(r)) for r in comment.replies)
+        if all(a is b for a, b in zip(replies, comment.replies, strict=True)):
+            replies = comment.replies
+        done[id(comment)] = _cleaned(comment, body=_cleaned(comment.body), replies=replies)
+    return done[id(top)]
+
+
+def xml_safe_book(book: Book) -> Book:
+    """``book`` with every text XML-safe: titles, names, tags and bodies, however read.
+
+    YAML (front matter, Jekyll data) can write any character with an escape ("\\x01",
+    "\\ud800"); no XHTML file, EPUB package or PDF can hold some of them.
+    """
+    posts = []
+    for post in book.posts:
+        comments = tuple(_clean_comment(c) for c in post.comments)
+        if all(a is b for a, b in zip(comments, post.comments, strict=True)):
+            comments = post.comments
+        posts.append(_cleaned(post, body=_cleaned(post.body), comments=comments))
+    cleaned = tuple(posts)
+    if all(a is b for a, b in zip(cleaned, book.posts, strict=True)):
+        cleaned = book.posts
+    return _cleaned(book, posts=cleaned)

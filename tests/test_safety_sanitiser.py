@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from publish import Diagnostics, PublishError
+from publish import Diagnostics, PublishError, load_book, write_epub
 from publish.assembly import assemble
-from publish.limits import MAX_BODY_CHARS, MAX_HTML_DEPTH, xml_safe
-from publish.model import Body, Book, Post
+from publish.limits import MAX_BODY_CHARS, MAX_HTML_DEPTH, MAX_THREAD_DEPTH, xml_safe, xml_safe_book
+from publish.model import Body, Book, Comment, Post
 from publish.render.markup import (
     REMOVED_ATTRIBUTES,
     REMOVED_ELEMENTS,
@@ -20,6 +23,8 @@ from publish.render.markup import (
 )
 from publish.render.xhtml import Place, to_xhtml
 from publish.writers.pdf import PdfTarget
+
+from helpers import write
 
 
 def safe(text: str, fmt: str = "markdown") -> str:
@@ -147,8 +152,8 @@ def test_a_body_at_the_limit_is_read_and_one_past_it_is_an_error(tmp_path: Path)
 
 
 def _place(diagnostics: Diagnostics, tmp_path: Path) -> Place:
-    post = Post(slug="p", title="P", date=__import__("datetime").datetime(2020, 1, 1),
-                body=Body("x"), source=tmp_path / "p.md", base_dir=tmp_path)  # fmt: skip
+    post = Post(slug="p", title="P", date=datetime(2020, 1, 1), body=Body("x"),
+                source=tmp_path / "p.md", base_dir=tmp_path)  # fmt: skip
     plan = assemble(Book(title="T", author="A", language="en", posts=(post,), root=tmp_path))
     return Place(plan, PdfTarget(), "p", tmp_path, tmp_path / "p.md", diagnostics)
 
@@ -183,3 +188,37 @@ def test_markdown_nested_too_deeply_is_set_as_plain_text(tmp_path: Path) -> None
     assert "QZ before" in out and "level 399" in out
     [warning] = diagnostics.warnings
     assert (warning.code, warning.file) == ("too-deep", tmp_path / "c.md")
+
+
+def test_every_text_of_a_loaded_book_is_xml_safe_whatever_its_source(tmp_path: Path) -> None:
+    # A Jekyll site (the importers' own YAML) with escapes for characters XML cannot carry.
+    site = tmp_path / "site"
+    write(site / "_posts" / "2020-01-01-hello.md",
+          '---\ntitle: "Hi \\x01 there \\ud800"\nauthor: "A\\x02"\ntags: ["t\\x07"]\n---\n'
+          "Body \x01 text.\n")  # fmt: skip
+    write(site / "_data" / "comments" / "hello" / "comment-1.yml",
+          'name: "Ev\\x03e"\nmessage: "x \\x04 y"\ndate: 2020-01-02\n')  # fmt: skip
+    book = load_book(site, Diagnostics())
+    (post,) = book.posts
+    assert (post.title, post.author, post.tags) == ("Hi  there ", "A", ("t",))
+    assert [c.author for c in post.all_comments()] == ["Eve"]
+    out = write_epub(book, tmp_path / "b.epub", Diagnostics()).path
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx")):
+                etree.fromstring(z.read(name))
+
+
+def test_cleaning_a_book_keeps_what_is_clean_and_copes_with_deep_threads() -> None:
+    when = datetime(2020, 1, 1)
+    reply: Comment | None = None
+    for n in range(MAX_THREAD_DEPTH, -1, -1):  # built from the bottom up
+        reply = Comment(id=f"c{n}", author=f"A{n}", date=when, body=Body("x"),
+                        replies=(reply,) if reply else ())  # fmt: skip
+    assert reply is not None
+    post = Post(slug="p", title="P", date=when, body=Body("ok"), comments=(reply,))
+    book = Book(title="T", author="A", language="en", posts=(post,))
+    assert xml_safe_book(book) is book
+    bottom = dataclasses.replace(reply, author="bad\x01")
+    dirty = dataclasses.replace(book, posts=(dataclasses.replace(post, comments=(bottom,)),))
+    assert xml_safe_book(dirty).posts[0].comments[0].author == "bad"

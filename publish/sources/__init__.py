@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish.errors import Diagnostics, PublishError, default_diagnostics
+from publish.limits import xml_safe_book
 from publish.model import Book
 from publish.sources.content import load_content
 from publish.sources.importers import load_export
@@ -23,5 +24,5 @@ def load_book(path: str | Path, diagnostics: Diagnostics | None = None) -> Book:
         raise PublishError("no-content", "no such file or folder", source)
     if source.is_dir() and (source / "book.toml").is_file():
         refuse_links_out(source)
-        return load_content(source, diagnostics)
-    return load_export(source, diagnostics)
+        return xml_safe_book(load_content(source, diagnostics))
+    return xml_safe_book(load_export(source, diagnostics))
