@@ -167,14 +167,22 @@ def _frame(draw: ImageDraw.ImageDraw, colour: tuple[int, int, int]) -> None:
 
 
 def _author_lines(author: str) -> tuple[list[str], ImageFont.FreeTypeFont, float]:
+    """Spaced capitals on one line if they fit, else on two balanced lines, else smaller."""
     text = author.upper()
+    words = text.split()
     for size in range(64, 30, -2):
         font = _font("R", size)
         tracking = size * 0.22
         if _width(text, font, tracking) <= TEXT_WIDTH:
             return [text], font, tracking
+        if size > 52 or len(words) < 2:
+            continue
+        splits = [[" ".join(words[:n]), " ".join(words[n:])] for n in range(1, len(words))]
+        best = min(splits, key=lambda pair: max(_width(p, font, tracking) for p in pair))
+        if max(_width(p, font, tracking) for p in best) <= TEXT_WIDTH:
+            return best, font, tracking
     font = _font("R", 40)
-    return _greedy(text.split(), font), font, 0.0
+    return _greedy(words, font), font, 0.0
 
 
 def draw_cover(book: Book) -> Image.Image:
