@@ -13,6 +13,7 @@ from publish.check.context import Context, Text
 
 PRINT_DPI = 300
 CSS_PX_PER_IN = 96  # an image's natural size, unless scaled to the text block
+MAX_HEIGHT_IN = 6.0  # print.css: `img { max-height: 6in }` (a tall image is set narrower)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt|px)\s*$")
 _PER_INCH = {"in": 1.0, "mm": 25.4, "cm": 2.54, "pt": 72.0, "px": 96.0}
@@ -107,12 +108,12 @@ def _resolution(
         return
     try:
         with Image.open(path) as image:
-            pixels = image.width
+            pixels, tall = image.width, image.height
     except (OSError, ValueError, Image.DecompressionBombError):
         return
-    shown = block
+    shown = min(block, MAX_HEIGHT_IN * pixels / max(tall, 1))
     if not _is_block(img):
-        shown = min(block, pixels / CSS_PX_PER_IN)
+        shown = min(shown, pixels / CSS_PX_PER_IN)
     given = img.get("width", "")
     if given.isdigit() and int(given) > 0:
         shown = min(shown, int(given) / CSS_PX_PER_IN)
