@@ -112,11 +112,10 @@ def _resolution(
     except (OSError, ValueError, Image.DecompressionBombError):
         return
     shown = min(block, MAX_HEIGHT_IN * pixels / max(tall, 1))
-    if not _is_block(img):
-        shown = min(shown, pixels / CSS_PX_PER_IN)
-    given = img.get("width", "")
-    if given.isdigit() and int(given) > 0:
-        shown = min(shown, int(given) / CSS_PX_PER_IN)
+    if not _is_block(img):  # its own size: the width attribute, or its pixels at 96 a inch
+        given = img.get("width", "")
+        natural = int(given) if given.isdigit() and int(given) > 0 else pixels
+        shown = min(shown, natural / CSS_PX_PER_IN)
     dpi = pixels / shown
     if dpi >= PRINT_DPI - 0.5:
         return
