@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -237,8 +237,15 @@ def _ornament(draw: ImageDraw.ImageDraw, y: float, colour: tuple[int, int, int])
 
 def cover_image(book: Book) -> bytes:
     """The generated cover as PNG bytes; the same book always gives the same bytes."""
+    return _png(book.title, book.subtitle, book.author)
+
+
+@lru_cache(maxsize=8)
+def _png(title: str, subtitle: str | None, author: str) -> bytes:
+    """The cover depends on these three alone (a book is rebuilt often with the same)."""
+    book = Book(title=title, subtitle=subtitle, author=author, language="en")
     buffer = io.BytesIO()
-    draw_cover(book).save(buffer, format="PNG", optimize=True)
+    draw_cover(book).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
