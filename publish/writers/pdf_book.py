@@ -36,6 +36,8 @@ from publish.writers.pdf_worker import (
     ChapterTask,
     Numbering,
     RenderSettings,
+    first_page_after,
+    front_length,
     init_worker,
     render,
 )
@@ -51,11 +53,6 @@ def default_workers() -> int:
     return max(
         1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-
-
-def first_page_after(front_pages: int) -> int:
-    """The first right-hand (odd) page after the front matter."""
-    return front_pages + 1 + front_pages % 2
 
 
 @dataclass
@@ -235,17 +232,27 @@ def build_chaptered(
         build = Build(plan, maker, renderer, settings, work, count, progress, cache)
         light = light_chapters(plan, renderer.target)
         guess = [7 + 6 * n for n in range(len(light))]  # numbers about as wide as the real ones
-        front = _front(build, _Inline(), maker.front(light, guess), "front-guess.pdf")
-        front_pages = front.pages - len(light)
+        guess_html = maker.front(light, guess)
+        guess_key = cache.key(guess_html) if cache is not None else ""
+        front_pages = cache.get_number(guess_key) if cache is not None else None
         ctx = multiprocessing.get_context("fork")
         for _ in range(MAX_TRIES):
-            first = first_page_after(front_pages)
+            first = first_page_after(front_pages) if front_pages is not None else 0
             numbering = Numbering(len(light), first, ctx)
             with _pool(build, numbering, ctx) as pool:
+                # Chapters are laid out while the front matter's length is found; they
+                # wait for it only to number their pages. Handed out first, so it is
+                # never stuck behind them.
+                length = pool.submit(front_length, guess_html) if not first else None
                 chapters = _chapters(build, pool, numbering)
+                if length is not None:
+                    front_pages = length.result()
+                    first = first_page_after(front_pages)
+                    if cache is not None:
+                        cache.put_number(guess_key, front_pages)
                 starts = [start for r in chapters for start in r.chapter.chapter_starts]
                 front = _front(build, pool, maker.front(light, starts), "front.pdf")
-                front_pages = front.pages - len(light)
+                front_pages = front.pages
                 if first_page_after(front_pages) != first and chapters:
                     continue  # the contents' real numbers changed its length: number again
                 used = glyphs_used([front] + [r.chapter for r in chapters])

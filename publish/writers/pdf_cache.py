@@ -118,6 +118,19 @@ class PdfCache:
             result.fonts, result.warnings,
         )  # fmt: skip
 
+    def get_number(self, key: str) -> int | None:
+        """A number kept under ``key`` (the front matter's length, say)."""
+        try:
+            value = json.loads((self.root / f"{key}.json").read_text("utf-8"))["number"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.used.add(key)
+        return int(value)
+
+    def put_number(self, key: str, value: int) -> None:
+        (self.root / f"{key}.json").write_text(json.dumps({"number": value}), encoding="utf-8")
+        self.used.add(key)
+
     def prune(self) -> None:
         """Remove the entries this build did not use."""
         for path in self.root.iterdir():

@@ -5,16 +5,13 @@ book's templates and stylesheets keep deciding everything. A chapter's document 
 template with one chapter; the front matter around it is kept (so ``string-set`` values
 such as the book's title still feed the running heads) but emptied, hidden and moved to
 the start of the chapter, where it takes no room. The front matter's document is the
-template with every chapter replaced by an empty placeholder on a page of its own whose
-page counter is the chapter's real first page, so ``target-counter()`` in the contents
-gives the right numbers.
+template without the chapters, its contents numbered from the chapters' real first pages
+(see :mod:`publish.writers.pdf_numbers`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +24,7 @@ from publish.errors import Diagnostics
 from publish.model import Body
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.render.xhtml import Target
+from publish.writers.pdf_numbers import COUNTER, override_css
 
 BOOK_TEMPLATE = "pdf/book.html.j2"
 # In the flow (string-set only carries over to later pages from in-flow boxes) but taking
@@ -35,7 +33,6 @@ HIDDEN = (
     "visibility:hidden;height:0;overflow:hidden;margin:0;padding:0;border:0;float:none;"
     "position:static;break-before:auto;break-after:auto;break-inside:auto;page:auto;"
 )
-STUB_PAGE = "publish-stub"
 
 
 def light_chapters(plan: Plan, target: Target) -> list[RenderedChapter]:
@@ -97,6 +94,7 @@ class DocumentMaker:
         self.template = env.get_template(BOOK_TEMPLATE)
         self.context = context
         self.chapter_context = chapter_context or context
+        self.overrides = override_css(list(context.get("stylesheets", [])))
 
     def _render(self, chapters: list[RenderedChapter], context: dict[str, Any]) -> Any:
         href: Callable[[RenderedChapter], str] = lambda ch: f"#{ch.id}"  # noqa: E731
@@ -134,28 +132,26 @@ class DocumentMaker:
         return _serialize(root), missing
 
     def front(self, light: list[RenderedChapter], starts: list[int]) -> str:
-        """The front matter, then one placeholder page a chapter, numbered as the book is."""
+        """The front matter, its links to chapters numbered with the chapters' first pages.
+
+        See :mod:`publish.writers.pdf_numbers`; each chapter gets a hidden anchor at the
+        end, so the contents' links are kept (the join points them at the chapters).
+        """
         root = self._render(light, self.context)
         body = root.body
-        chapter_ids = {ch.id for ch in light}
+        first_page = {ch.id: start for ch, start in zip(light, starts, strict=True)}
         for child in _element_children(body):
-            if child.get("id") in chapter_ids or any(
-                node.get("id") in chapter_ids for node in child.iter() if isinstance(node.tag, str)
+            if child.get("id") in first_page or any(
+                node.get("id") in first_page for node in child.iter() if isinstance(node.tag, str)
             ):
                 body.remove(child)
-        steps = Counter(b - a for a, b in itertools.pairwise(starts))
-        rules = (
-            [f"@page {STUB_PAGE}-first {{ counter-reset: page {starts[0]}; }}"] if starts else []
-        )
-        rules += [
-            f"@page {STUB_PAGE}-{step} {{ counter-increment: page {step}; }}"
-            for step in sorted(steps)
-        ]
+        for node in body.iter():
+            href = node.get("href", "") if isinstance(node.tag, str) else ""
+            if href.startswith("#") and href[1:] in first_page:
+                _append_style(node, f"counter-reset:{COUNTER} {first_page[href[1:]]};")
         style = lxml_html.Element("style")
-        style.text = "\n".join(rules)
+        style.text = self.overrides
         root.head.append(style)
-        for n, (ch, start) in enumerate(zip(light, starts, strict=True)):
-            page = f"{STUB_PAGE}-first" if n == 0 else f"{STUB_PAGE}-{start - starts[n - 1]}"
-            stub = lxml_html.Element("div", id=ch.id, style=f"break-before:page;page:{page};")
-            body.append(stub)
+        for ch in light:
+            body.append(lxml_html.Element("span", id=ch.id, style=HIDDEN))
         return _serialize(root)

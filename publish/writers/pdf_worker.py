@@ -45,7 +45,7 @@ class Numbering:
         self.frontier = ctx.Value("l", 0, lock=False)
         self.failed = ctx.Value("b", 0, lock=False)
         self.cond: multiprocessing.synchronize.Condition = ctx.Condition()
-        if total:
+        if total and first_page:
             self.starts[0] = first_page
 
     def _propagate(self) -> None:
@@ -55,6 +55,14 @@ class Numbering:
             self.starts[k + 1] = self.starts[k] + count + count % 2
             k += 1
         self.frontier.value = k
+
+    def set_first(self, first_page: int) -> None:
+        """The first chapter's first page, once the front matter's length is known."""
+        with self.cond:
+            if self.total:
+                self.starts[0] = first_page
+            self._propagate()
+            self.cond.notify_all()
 
     def known(self, index: int, pages: int) -> None:
         """Chapter ``index`` has ``pages`` pages (laid out, or known from the cache)."""
@@ -198,6 +206,35 @@ def _keep_fonts(document: Any, fonts_dir: Path) -> dict[str, FontUse]:
         text = {int(k): str(v) for k, v in font.to_unicode.items()}
         out[str(font.hash)] = FontUse(sha, int(font.index), widths, text)
     return out
+
+
+def first_page_after(front_pages: int) -> int:
+    """The first right-hand (odd) page after the front matter."""
+    return front_pages + 1 + front_pages % 2
+
+
+def front_length(html: str, settings: RenderSettings | None = None) -> int:
+    """Lay out (not draw) the front matter; number the chapters from the page after it."""
+    settings = settings or _SETTINGS
+    assert settings is not None
+    fetcher = LocalOnlyFetcher(list(settings.roots))
+    logger = logging.getLogger("weasyprint")
+    handler = _CollectWarnings()  # the front matter's warnings come from its real layout
+    logger.addHandler(handler)
+    try:
+        html_document = weasyprint.HTML(
+            string=html, base_url=settings.base_url, url_fetcher=fetcher
+        )
+        pages = len(html_document.render().pages)
+    except BaseException:
+        if _NUMBERING is not None:
+            _NUMBERING.fail()
+        raise
+    finally:
+        logger.removeHandler(handler)
+    if _NUMBERING is not None:
+        _NUMBERING.set_first(first_page_after(pages))
+    return pages
 
 
 def render(
