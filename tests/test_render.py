@@ -74,3 +74,31 @@ def test_links_to_posts_by_url_path_and_file(tmp_path: Path) -> None:
     assert 'href="https://elsewhere.example/"' in b.body
     assert "missing.md" not in b.body and ">nowhere<" in b.body
     assert [w.code for w in diagnostics.warnings] == ["dead-link"]
+
+
+def test_broken_lists_from_exports_become_valid_markup(tmp_path: Path) -> None:
+    body = (
+        "<dl><dt>Term without definition</dt></dl>"
+        "<dl><dt>Good</dt><dd>Definition</dd></dl>"
+        "<ul><p>a paragraph straight in a list</p><li>item</li></ul>"
+    )
+    posts = {"2020-01-01-a.md": f"---\ntitle: A\n---\n{body}\n"}
+    [chapter] = _render(make_book(tmp_path, posts))
+    tree = etree.fromstring(f"<div>{chapter.body}</div>".encode())
+    [dl] = tree.findall(".//dl")
+    assert [c.tag for c in dl] == ["dt", "dd"]
+    assert "Term without definition" in etree.tostring(tree, encoding="unicode")
+    [ul] = tree.findall(".//ul")
+    assert [c.tag for c in ul] == ["li", "li"]
+
+
+def test_a_link_to_an_anchor_another_post_lacks_points_at_that_post(tmp_path: Path) -> None:
+    posts = {
+        "2020-01-01-a.md": "---\ntitle: A\n---\n<h2 id='here'>Here</h2>\n\nText",
+        "2020-01-02-b.md": (
+            "---\ntitle: B\n---\n[good](2020-01-01-a.md#here) [gone](2020-01-01-a.md#not-there)"
+        ),
+    }
+    a, b = _render(make_book(tmp_path, posts))
+    assert f'href="#{a.id}-here"' in b.body
+    assert f'href="#{a.id}"' in b.body

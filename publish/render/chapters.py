@@ -124,4 +124,6 @@ class ChapterRenderer:
         )
 
     def render_all(self) -> list[RenderedChapter]:
-        return [self.render(chapter) for chapter in self.plan.chapters]
+        from publish.render.links import prune_dead_fragments
+
+        return prune_dead_fragments([self.render(chapter) for chapter in self.plan.chapters])

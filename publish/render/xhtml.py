@@ -224,6 +224,32 @@ def _limit_depth(tree: html.HtmlElement, place: Place) -> None:
     )
 
 
+_DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
+
+
+def _fix_lists(tree: html.HtmlElement) -> None:
+    """Lists the way (X)HTML requires them: <li> in lists, dt/dd groups in <dl>.
+
+    Exported HTML breaks these rules (a <dl> with no <dd>, text straight in a <ul>); such a
+    list keeps its text but is set as plain blocks.
+    """
+    for dl in list(tree.iter("dl")):
+        sequence = "".join(f"{child.tag} " for child in dl if isinstance(child.tag, str))
+        if _DL_GROUPS.match(sequence) and not (dl.text or "").strip():
+            continue
+        dl.tag = "div"
+        for child in dl:
+            if child.tag in ("dt", "dd"):
+                child.set("class", f"definition-{child.tag}")
+                child.tag = "div"
+    for lst in list(tree.iter("ul", "ol")):
+        for child in list(lst):
+            if isinstance(child.tag, str) and child.tag != "li":
+                item = html.Element("li")
+                child.addprevious(item)
+                item.append(child)
+
+
 def to_xhtml(fragment: str, place: Place) -> str:
     """Rewrite a sanitised HTML fragment for its place in the book; return XHTML."""
     fragment = xml_safe(fragment).strip()
@@ -243,6 +269,7 @@ def to_xhtml(fragment: str, place: Place) -> str:
                 el.attrib.pop("datetime", None)
         else:
             _FIXERS[el.tag](el, place)
+    _fix_lists(tree)
     _dress_text(tree)
     tree.tail = None
     out: str = etree.tostring(tree, encoding="unicode", method="xml")
