@@ -120,9 +120,12 @@ def _cache(book: Book, folder: str | Path | None) -> PdfCache | None:
     """The book's part of the cache folder (books sharing a folder keep apart)."""
     if folder is None:
         return None
-    styles = [default_styles_dir()] + ([book.root / "styles"] if book.root is not None else [])
+    mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
+    code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
     name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
-    return PdfCache(Path(folder) / "pdf" / name, environment_key(styles))
+    return PdfCache(
+        Path(folder) / "pdf" / name, environment_key([default_styles_dir(), code, *mine])
+    )
 
 
 def write_pdf(

@@ -74,7 +74,7 @@ class Rendered:
     placeholders: tuple[str, ...]  # anchors of other chapters that this one links to
 
 
-def _ends_batch(chapter: Chapter, batch: list[RenderedChapter]) -> bool:
+def _ends_batch(chapter: Chapter, batch: list[Chapter]) -> bool:
     """Whether a document ends after ``chapter``: mostly decided by the post itself.
 
     Batches amortise WeasyPrint's cost per document (stylesheets, fonts) over a few
@@ -87,32 +87,38 @@ def _ends_batch(chapter: Chapter, batch: list[RenderedChapter]) -> bool:
     return hashlib.sha256(chapter.post.slug.encode()).digest()[0] % BATCH_SPREAD == 0
 
 
-def _size(chapter: RenderedChapter) -> int:
-    return len(chapter.body) + sum(len(c.body) + 200 for c in chapter.comments)
+def _size(chapter: Chapter) -> int:
+    post = chapter.post
+    return len(post.body.text) + sum(len(c.body.text) + 200 for c in post.all_comments())
 
 
 @dataclass(frozen=True)
 class Batch:
-    task: ChapterTask
-    placeholders: tuple[str, ...]
-    chapters: int
-    key: str  # in the cache
+    index: int
+    chapters: tuple[Chapter, ...]
+    key: str  # in the cache, from the chapters' sources (see PdfCache.source_key)
 
 
-def _tasks(build: Build) -> Iterator[Batch]:
-    batch: list[RenderedChapter] = []
+def _batches(build: Build) -> Iterator[Batch]:
+    batch: list[Chapter] = []
     count = len(build.plan.chapters)
     for n, chapter in enumerate(build.plan.chapters):
-        batch.append(build.renderer.render(chapter))
+        batch.append(chapter)
         if n + 1 == count or _ends_batch(chapter, batch):
-            index = build.batches
-            html, placeholders = build.maker.chapters(batch)
-            ids = tuple(ch.id for ch in batch)
-            task = ChapterTask(index, html, build.work / f"batch-{index:05d}.pdf", ids)
+            key = build.cache.source_key(build.plan, batch) if build.cache is not None else ""
+            yield Batch(build.batches, tuple(batch), key)
             build.batches += 1
-            key = build.cache.key(html) if build.cache is not None else ""
-            yield Batch(task, placeholders, len(batch), key)
             batch = []
+
+
+def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
+    """The batch's document (Markdown rendered now), and its placeholders."""
+    rendered = [build.renderer.render(chapter) for chapter in batch.chapters]
+    html, placeholders = build.maker.chapters(rendered)
+    ids = tuple(ch.id for ch in batch.chapters)
+    return ChapterTask(
+        batch.index, html, build.work / f"batch-{batch.index:05d}.pdf", ids
+    ), placeholders
 
 
 class _Inline(futures.Executor):
@@ -130,44 +136,49 @@ class _Inline(futures.Executor):
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
     """Lay out every chapter in order of the book, a few documents handed out ahead.
 
-    A document found in the cache tells its length at once; it is used as it is once its
-    first page is known and found unchanged, and laid out again otherwise.
+    A document found in the cache tells its length at once, without rendering its posts;
+    it is used as it is once its first page is known and found unchanged, and laid out
+    again otherwise.
     """
     build.batches = 0
     cache = build.cache
     results: dict[int, Rendered] = {}
     window = build.workers + 1  # in order, and never many chapters' HTML in memory
-    tasks = _tasks(build)
-    pending: dict[futures.Future[ChapterPdf], Batch] = {}
-    waiting: dict[int, tuple[Batch, ChapterPdf]] = {}  # cached, until their first page is known
+    batches = _batches(build)
+    pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]] = {}
+    waiting: dict[int, tuple[Batch, ChapterPdf, tuple[str, ...]]] = {}  # cached
     exhausted = False
     with Progress(len(build.plan.chapters), "PDF", build.progress) as bar:
 
+        def submit(batch: Batch) -> None:
+            task, placeholders = _task(build, batch)
+            pending[pool.submit(render, task)] = (batch, placeholders)
+
         def resolve() -> None:
-            for index, (batch, hit) in list(waiting.items()):
+            for index, (batch, hit, placeholders) in list(waiting.items()):
                 start = numbering.start_of(index)
                 if start:
                     del waiting[index]
                     if start == hit.start:
-                        results[index] = Rendered(hit, batch.placeholders)
-                        bar.update(batch.chapters)
+                        results[index] = Rendered(hit, placeholders)
+                        bar.update(len(batch.chapters))
                     else:
-                        pending[pool.submit(render, batch.task)] = batch
+                        submit(batch)
 
         try:
             while True:
                 while not exhausted and len(pending) < window and len(waiting) < WAITING:
-                    batch = next(tasks, None)
+                    batch = next(batches, None)
                     if batch is None:
                         exhausted = True
                         break
                     found = cache.get(batch.key) if cache is not None else None
                     if found is not None:
-                        hit = dataclasses.replace(found[0], index=batch.task.index)
-                        numbering.known(batch.task.index, hit.pages)
-                        waiting[batch.task.index] = (batch, hit)
+                        hit = dataclasses.replace(found[0], index=batch.index)
+                        numbering.known(batch.index, hit.pages)
+                        waiting[batch.index] = (batch, hit, found[1])
                     else:
-                        pending[pool.submit(render, batch.task)] = batch
+                        submit(batch)
                     resolve()
                 resolve()
                 if not pending:
@@ -176,12 +187,12 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                     continue
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
-                    batch = pending.pop(future)
+                    batch, placeholders = pending.pop(future)
                     result = future.result()
                     if cache is not None:
-                        result = cache.put(batch.key, result, batch.placeholders)
-                    results[batch.task.index] = Rendered(result, batch.placeholders)
-                    bar.update(batch.chapters)
+                        result = cache.put(batch.key, result, placeholders)
+                    results[batch.index] = Rendered(result, placeholders)
+                    bar.update(len(batch.chapters))
         except BaseException:
             numbering.fail()
             for future in pending:
