@@ -18,6 +18,7 @@ import hashlib
 import multiprocessing
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,7 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                 if not pending:
                     if exhausted and not waiting:
                         break
+                    time.sleep(0.02)  # the front matter's length, found by a worker, is due
                     continue
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
