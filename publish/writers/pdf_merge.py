@@ -68,6 +68,7 @@ class Joined:
 class Joiner:
     def __init__(self) -> None:
         self.pdf = pikepdf.new()
+        _more_open_files()
         self.names: dict[str, tuple[int, float, float]] = {}
         self.outlines: list[_Outline] = []
         self.unions: dict[tuple[str, str], _FontUnion] = {}
@@ -262,6 +263,19 @@ class Joiner:
             )
         for src in self._sources:
             src.close()
+
+
+def _more_open_files() -> None:
+    """Every piece stays open until the book is written (its streams are read then)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else 65536
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not POSIX, or not allowed
+        pass
 
 
 def _number(value: float) -> int | float:
