@@ -33,6 +33,7 @@ from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
 from publish.writers.pdf_merge import Joiner, glyphs_used
 from publish.writers.pdf_worker import (
+    ChapterFailed,
     ChapterPdf,
     ChapterTask,
     Numbering,
@@ -40,6 +41,7 @@ from publish.writers.pdf_worker import (
     first_page_after,
     front_length,
     init_worker,
+    install_hook,
     render,
 )
 
@@ -195,10 +197,15 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                         result = cache.put(batch.key, result, placeholders)
                     results[batch.index] = Rendered(result, placeholders)
                     bar.update(len(batch.chapters))
-        except BaseException:
+        except BaseException as error:
             numbering.fail()
             for future in pending:
                 future.cancel()
+            if isinstance(error, ChapterFailed):  # the failure itself is more telling
+                for future in futures.as_completed(pending):
+                    cause = None if future.cancelled() else future.exception()
+                    if cause is not None and not isinstance(cause, ChapterFailed):
+                        raise cause from None
             raise
     return [results[n] for n in range(build.batches)]
 
@@ -236,6 +243,7 @@ def build_chaptered(
     cache: PdfCache | None = None,
 ) -> int:
     """Write the book's PDF to ``output``; return its number of pages."""
+    install_hook()  # here, so a WeasyPrint it does not fit fails with a clear error
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
         work = Path(temp)
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"

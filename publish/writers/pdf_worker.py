@@ -29,6 +29,10 @@ from publish.writers.fetch import LocalOnlyFetcher
 WAIT_SECONDS = 600.0  # for the chapter before to be laid out; more means something broke
 
 
+class ChapterFailed(Exception):
+    """A chapter waited for one before it that failed (picklable, unlike PublishError)."""
+
+
 class Numbering:
     """First page of every chapter, shared by the processes of one build.
 
@@ -79,7 +83,7 @@ class Numbering:
                 lambda: self.starts[index] > 0 or self.failed.value, timeout=WAIT_SECONDS
             )
             if not ok or self.failed.value:
-                raise PublishError("pdf-failed", "another chapter of the book failed to render")
+                raise ChapterFailed("another chapter of the book failed to render")
             return int(self.starts[index])
 
     def start_of(self, index: int) -> int:
