@@ -133,9 +133,10 @@ def _edit_one_post(content: Path) -> None:
     path.write_text(text[:at] + " ".join(words), "utf-8")
 
 
-def bench_size(posts: int, pandoc: str | None, reuse: bool = False) -> list[Row]:
-    """Every build of one blog size; with ``reuse``, the floor's and peers' rows of an
-    earlier run on the same blog are taken again (they do not change with publish)."""
+def bench_size(posts: int, pandoc: str | None, reuse: str = "") -> list[Row]:
+    """Every build of one blog size; with ``reuse="peers"``, the floor's and peers' rows of
+    an earlier run on the same blog are taken again (they do not change with publish);
+    with ``reuse="all"`` every row is (to write one table from runs made apart)."""
     content = blog(posts)
     out = WORK / f"out-{posts}"
     out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +153,7 @@ def bench_size(posts: int, pandoc: str | None, reuse: bool = False) -> list[Row]
 
     def run(tool: str, kind: str, command: list[str], output: Path) -> None:
         name = f"{kind} {tool}"
-        if reuse and tool in PEERS and name in stored:
+        if (reuse == "all" or (reuse == "peers" and tool in PEERS)) and name in stored:
             row = Row(**stored[name])  # type: ignore[arg-type]
             print("  " + row.line() + "  (from an earlier run)", flush=True)
         else:
@@ -253,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     pandoc = ensure_pandoc()
-    rows = [row for size in sizes for row in bench_size(size, pandoc, args.reuse_peers)]
+    rows = [row for size in sizes for row in bench_size(size, pandoc, args.reuse)]
     table = markdown_table(rows)
     summary = ratios(rows)
     print("\n" + table + "\n\n" + summary)
