@@ -31,5 +31,6 @@ def test_shows_only_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
         assert err.getvalue() == ""  # quick builds stay quiet
         now[0] += 1.5
         bar.update(3)
-        assert "5/10" in err.getvalue()
+        assert "PDF:" in err.getvalue() and "/10" in err.getvalue()
+        assert bar._bar.n == 5
     assert bar.done == 5
