@@ -50,6 +50,7 @@ BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
 BATCH_CHARACTERS = 120_000  # or about this much text (some 40 pages)
 WAITING = 64  # cached documents held while the one before them is laid out
+TASKS_PER_WORKER = 8  # documents a worker process lays out before a fresh one takes over
 
 
 def default_workers() -> int:
@@ -210,13 +211,49 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     return [results[n] for n in range(build.batches)]
 
 
+class _ForkPool(futures.Executor):
+    """Worker processes forked from this one, each replaced after a few documents.
+
+    WeasyPrint's memory creeps up from one document to the next in a long-lived process;
+    a fresh process (forked, so it starts at once) keeps every worker near the size of
+    one document. concurrent.futures cannot recycle forked workers; multiprocessing can.
+    """
+
+    def __init__(self, ctx: Any, workers: int, initargs: tuple[Any, ...]) -> None:
+        self.pool = ctx.Pool(
+            workers, initializer=init_worker, initargs=initargs, maxtasksperchild=TASKS_PER_WORKER
+        )
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
+        future: futures.Future[Any] = futures.Future()
+
+        def done(value: Any) -> None:
+            if future.set_running_or_notify_cancel():
+                future.set_result(value)
+
+        def failed(error: BaseException) -> None:
+            if future.set_running_or_notify_cancel():
+                future.set_exception(error)
+
+        self.pool.apply_async(fn, args, kwargs, callback=done, error_callback=failed)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures or not wait:
+            self.pool.terminate()
+        else:
+            self.pool.close()
+        self.pool.join()
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        self.shutdown(wait=kind is None, cancel_futures=kind is not None)
+
+
 def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
     if build.workers <= 1:
         init_worker(build.settings, numbering)
         return _Inline()
-    return futures.ProcessPoolExecutor(
-        build.workers, mp_context=ctx, initializer=init_worker, initargs=(build.settings, numbering)
-    )
+    return _ForkPool(ctx, build.workers, (build.settings, numbering))
 
 
 def _front(build: Build, pool: futures.Executor, html: str, name: str) -> ChapterPdf:
