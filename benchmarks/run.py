@@ -239,6 +239,9 @@ def machine(pandoc: str | None) -> list[str]:
         f"- Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}",
         f"- {pandoc_version}",
         f"- {platform.platform()}",
+        "- load average (1, 5, 15 min) when the table was written: "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " (other work on the machine slows every row alike, not the ratios so much)",
     ]
 
 
