@@ -85,7 +85,10 @@ def xml_safe_book(book: Book) -> Book:
         comments = tuple(_clean_comment(c) for c in post.comments)
         if all(a is b for a, b in zip(comments, post.comments, strict=True)):
             comments = post.comments
-        posts.append(_cleaned(post, body=_cleaned(post.body), comments=comments))
+        cleaned_post = _cleaned(post, body=_cleaned(post.body), comments=comments)
+        if not cleaned_post.title.strip() and post.title.strip():  # it held nothing but those
+            cleaned_post = dataclasses.replace(cleaned_post, title=f"{post.date:%Y-%m-%d}")
+        posts.append(cleaned_post)
     cleaned = tuple(posts)
     if all(a is b for a, b in zip(cleaned, book.posts, strict=True)):
         cleaned = book.posts

@@ -224,6 +224,110 @@ def _limit_depth(tree: html.HtmlElement, place: Place) -> None:
     )
 
 
+# XHTML's content models, enforced on whatever HTML came in (the parser lets `<b><p>` and
+# `<p><li>` through; EPUBCheck does not). Elements allowed only phrasing (inline) content:
+_PHRASING_ONLY = {"p", "span", "b", "i", "em", "strong", "small", "s", "u", "cite", "q", "dfn",
+                  "abbr", "time", "code", "var", "samp", "kbd", "sub", "sup", "mark", "bdi",
+                  "bdo", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "rt", "rp", "ruby",
+                  "caption", "figcaption"}  # fmt: skip
+# Elements that are not phrasing content: in a phrasing-only element they become <span>.
+_BLOCKS = {"div", "p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption",
+           "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "figure",
+           "figcaption", "hr", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}  # fmt: skip
+# Elements that live only in certain parents: elsewhere they become <div> (or <span>).
+_PARENTS = {
+    "li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "figcaption": {"figure"},
+    "caption": {"table"}, "colgroup": {"table"}, "thead": {"table"}, "tbody": {"table"},
+    "tfoot": {"table"}, "tr": {"table", "thead", "tbody", "tfoot"}, "td": {"tr"}, "th": {"tr"},
+    "col": {"colgroup"}, "rt": {"ruby"}, "rp": {"ruby"},
+}  # fmt: skip
+_GLOBAL_ATTRIBUTES = {"id", "lang", "dir", "title", "class"}
+_VALUES = {
+    "colspan": re.compile(r"^[1-9]\d{0,3}$"), "span": re.compile(r"^[1-9]\d{0,3}$"),
+    "rowspan": re.compile(r"^\d{1,4}$"), "start": re.compile(r"^-?\d{1,9}$"),
+    "value": re.compile(r"^-?\d{1,9}$"), "dir": re.compile(r"^(ltr|rtl|auto)$"),
+    "type": re.compile(r"^[1aAiI]$"), "scope": re.compile(r"^(row|col|rowgroup|colgroup)$"),
+    "lang": re.compile(r"^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$"),
+    "hreflang": re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"),
+}  # fmt: skip
+
+
+_TEXTLESS = {"table", "thead", "tbody", "tfoot", "tr", "colgroup"}
+_TABLE_ORDER = re.compile(r"^(caption ?)?(colgroup ?)*(thead ?)?((tbody ?)*|(tr ?)+)(tfoot)?$")
+
+
+def _tags(el: html.HtmlElement) -> list[str]:
+    return [str(k.tag) for k in el if isinstance(k.tag, str)]
+
+
+def _stray_text(el: html.HtmlElement) -> bool:
+    return bool((el.text or "").strip()) or any((k.tail or "").strip() for k in el)
+
+
+def _items_for_stray_text(lst: html.HtmlElement) -> None:
+    """Text straight inside a list (not in an item) gets an item of its own."""
+    if (lst.text or "").strip():
+        item = html.Element("li")
+        item.text, lst.text = lst.text, None
+        lst.insert(0, item)
+    for kid in list(lst):
+        if (kid.tail or "").strip():
+            item = html.Element("li")
+            item.text, kid.tail = kid.tail, None
+            kid.addnext(item)
+
+
+def _good_ruby(el: html.HtmlElement) -> bool:
+    kids = [k for k in el if isinstance(k.tag, str)]
+    base = (el.text or "").strip() or (kids and kids[0].tag not in ("rt", "rp"))
+    return bool(base) and any(k.tag == "rt" for k in kids)
+
+
+def _fix_structure(tree: html.HtmlElement) -> None:
+    """Blocks inside inline elements, and parts of lists or tables out of place, become
+    <span> or <div>: the text stays, the XHTML is valid. Attribute values XHTML would
+    refuse (``colspan="x"``, ``dir="up"``, ``lang="??"``) are dropped."""
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el is tree:
+            continue
+        if (el.tag in _TEXTLESS and _stray_text(el)) or (
+            el.tag == "table" and not _TABLE_ORDER.match(" ".join(_tags(el)))
+        ):
+            el.tag = "div"  # text between rows, parts out of order: set as plain blocks
+        inline = any(a.tag in _PHRASING_ONLY for a in el.iterancestors())
+        parent = el.getparent()
+        if el.tag in _BLOCKS and inline:
+            el.tag = "span"
+        elif el.tag in _PARENTS and (parent is None or parent.tag not in _PARENTS[el.tag]):
+            el.tag = "span" if el.tag in ("rt", "rp") else "div"
+        elif el.tag in ("a", "dfn") and any(a.tag == el.tag for a in el.iterancestors()):
+            el.tag = "span"  # a link in a link, a definition in a definition
+        if el.tag in ("ul", "ol"):
+            _items_for_stray_text(el)
+        if el.tag in ("span", "div"):
+            for name in [n for n in el.attrib if n not in _GLOBAL_ATTRIBUTES]:
+                del el.attrib[name]
+        for name, pattern in _VALUES.items():
+            value = el.get(name)
+            if value is not None and not pattern.match(value.strip()):
+                del el.attrib[name]
+            elif value is not None:
+                el.set(name, value.strip())
+        if el.get("reversed") is not None:
+            el.set("reversed", "reversed")
+        if el.tag in ("del", "ins") and not _DATETIME.match(el.get("datetime", "")):
+            el.attrib.pop("datetime", None)
+        # <bdo> needs a direction; <time> without a date may hold nothing but a date; <ruby>
+        # needs its base text first and an annotation (<rt>) after it
+        if (
+            (el.tag == "bdo" and el.get("dir") not in ("ltr", "rtl"))
+            or (el.tag == "time" and el.get("datetime") is None)
+            or (el.tag == "ruby" and not _good_ruby(el))
+        ):
+            el.tag = "span"
+            el.attrib.pop("datetime", None)
+
+
 _DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
 
 
@@ -269,6 +373,7 @@ def to_xhtml(fragment: str, place: Place) -> str:
                 el.attrib.pop("datetime", None)
         else:
             _FIXERS[el.tag](el, place)
+    _fix_structure(tree)
     _fix_lists(tree)
     _dress_text(tree)
     tree.tail = None
