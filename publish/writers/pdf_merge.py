@@ -74,6 +74,7 @@ class Joiner:
         self.unions: dict[tuple[str, str], _FontUnion] = {}
         self.info: dict[str, Any] = {}
         self.lang: Any = None
+        self.version = "1.7"
         self._sources: list[pikepdf.Pdf] = []
 
     @property
@@ -149,6 +150,7 @@ class Joiner:
             self.outlines.extend(self._read_outlines(root.Outlines.First, page_index, take, offset))
         if not self.info:
             self.info = {str(k): v for k, v in src.docinfo.items()}
+            self.version = src.pdf_version
             self.lang = root.get("/Lang")
 
     @staticmethod
@@ -249,8 +251,6 @@ class Joiner:
             root.Outlines = outlines
         if self.lang is not None:
             root.Lang = self.lang
-        with self.pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False):
-            pass
         for key, value in self.info.items():
             self.pdf.docinfo[key] = value
         self.pdf.remove_unreferenced_resources()
@@ -258,6 +258,7 @@ class Joiner:
             self.pdf.save(
                 stream,
                 deterministic_id=True,
+                min_version=self.version,
                 compress_streams=True,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
             )
