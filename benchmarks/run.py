@@ -250,9 +250,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10,100"))
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument(
-        "--reuse-peers",
-        action="store_true",
-        help="take the floor's and peers' rows of a run before",
+        "--reuse",
+        choices=["peers", "all"],
+        default="",
+        help="take the floor's and peers' (or all) rows of an earlier run on the same blog",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
