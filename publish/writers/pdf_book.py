@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.assembly import Chapter, Plan
-from publish.errors import Diagnostics
+from publish.errors import Diagnostics, PublishError
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.writers.pdf_cache import PdfCache
@@ -321,6 +321,8 @@ def build_chaptered(
                 joiner = _join(front, front_pages, light, chapters)
                 subsets = {key: job.result() for key, job in jobs.items()}
             break
+        else:  # pragma: no cover - the contents' length kept changing with its numbers
+            raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
         for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
             diagnostics.warn("pdf-layout", message)
         joiner.save(output, subsets)
