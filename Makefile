@@ -38,3 +38,11 @@ clean:
 # adds the 1,000-post blog (many minutes). Writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Long runs of the fuzzing and property-based tests (a short smoke run is in `make test`):
+# thousands of mutated exports per importer, and many arbitrary post and comment bodies.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	PUBLISH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PUBLISH_PROPERTY_EXAMPLES=$(FUZZ_EXAMPLES) \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider \
+		tests/test_fuzz_importers.py tests/test_property_bodies.py

@@ -144,7 +144,23 @@ def parse_xml(path: Path, ctx: Context, data: bytes | None = None) -> Element:
     return root
 
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_OTHER_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["'](?!utf-?8["'])""", re.I)
+
+
+def _xml_char_ref(match: re.Match[bytes]) -> bytes:
+    """A character reference XML allows, or U+FFFD for one it does not (&#0;, &#xD800;)."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    ok = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return match.group(0) if ok or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
+
+
 def _recover(data: bytes) -> Element | None:
+    # In recover mode libxml2 lets a reference to a surrogate (&#xD800;) or bytes that are
+    # not UTF-8 through into names and text that lxml then cannot decode: mend them first.
+    data = _CHAR_REF.sub(_xml_char_ref, data)
+    if not _OTHER_ENCODING.match(data):
+        data = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
         root = etree.fromstring(data, _parser(recover=True))
     except etree.XMLSyntaxError:
