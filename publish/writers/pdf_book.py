@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -281,6 +282,7 @@ def build_chaptered(
 ) -> int:
     """Write the book's PDF to ``output``; return its number of pages."""
     install_hook()  # here, so a WeasyPrint it does not fit fails with a clear error
+    clock = _Clock()
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
         work = Path(temp)
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
@@ -303,6 +305,7 @@ def build_chaptered(
                 # never stuck behind them.
                 length = pool.submit(front_length, guess_html) if not first else None
                 chapters = _chapters(build, pool, numbering)
+                clock.mark("chapters laid out")
                 if length is not None:
                     front_pages = length.result()
                     first = first_page_after(front_pages)
@@ -311,6 +314,7 @@ def build_chaptered(
                 starts = [start for r in chapters for start in r.chapter.chapter_starts]
                 front = _front(build, pool, maker.front(light, starts), "front.pdf")
                 front_pages = front.pages
+                clock.mark("front matter")
                 if first_page_after(front_pages) != first and chapters:
                     continue  # the contents' real numbers changed its length: number again
                 used = glyphs_used([front] + [r.chapter for r in chapters])
@@ -319,16 +323,33 @@ def build_chaptered(
                     for key, job in used.items()
                 }
                 joiner = _join(front, front_pages, light, chapters)
+                clock.mark("pages joined")
                 subsets = {key: job.result() for key, job in jobs.items()}
+                clock.mark("fonts subset")
             break
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
         for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
             diagnostics.warn("pdf-layout", message)
         joiner.save(output, subsets)
+        clock.mark("written")
         if cache is not None:
             cache.prune()
         return joiner.count
+
+
+class _Clock:
+    """``PUBLISH_TIMINGS=1``: how long each step took, on standard error."""
+
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("PUBLISH_TIMINGS", "") not in ("", "0")
+        self.last = time.perf_counter()
+
+    def mark(self, step: str) -> None:
+        now = time.perf_counter()
+        if self.enabled:
+            print(f"pdf: {step}: {now - self.last:.2f} s", file=sys.stderr)
+        self.last = now
 
 
 def _join(
