@@ -214,6 +214,13 @@ def bench_size(posts: int, pandoc: str | None, reuse: str = "") -> list[Row]:
     return rows
 
 
+def stored_rows(posts: int) -> list[Row]:
+    path = WORK / f"out-{posts}" / "rows.json"
+    if not path.is_file():
+        return []
+    return [Row(**row) for row in json.loads(path.read_text())["rows"].values()]
+
+
 def machine(pandoc: str | None) -> list[str]:
     import weasyprint
 
@@ -251,10 +258,16 @@ def main(argv: list[str] | None = None) -> None:
         default="",
         help="take the floor's and peers' (or all) rows of an earlier run on the same blog",
     )
+    parser.add_argument(
+        "--table-only", action="store_true", help="run nothing: the table of the rows stored"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    pandoc = ensure_pandoc()
-    rows = [row for size in sizes for row in bench_size(size, pandoc, args.reuse)]
+    pandoc = shutil.which("pandoc") if args.table_only else ensure_pandoc()
+    if args.table_only:
+        rows = [row for size in sizes for row in stored_rows(size)]
+    else:
+        rows = [row for size in sizes for row in bench_size(size, pandoc, args.reuse)]
     table = markdown_table(rows)
     summary = ratios(rows)
     print("\n" + table + "\n\n" + summary)
