@@ -31,4 +31,14 @@ def test_table_has_a_line_a_build() -> None:
 def test_ratios() -> None:
     line = ratios(_rows()).splitlines()[-1]
     cells = [c.strip() for c in line.strip("|").split("|")]
-    assert cells == ["100", "1.50×", "6.00×", "0.20×", "5.17×", "0.33×", "1.00×", "600/580", "0.05×"]
+    assert cells == [
+        "100",
+        "1.50×",
+        "6.00×",
+        "0.20×",
+        "5.17×",
+        "0.33×",
+        "1.00×",
+        "600/580",
+        "0.05×",
+    ]
