@@ -222,3 +222,17 @@ def test_cleaning_a_book_keeps_what_is_clean_and_copes_with_deep_threads() -> No
     bottom = dataclasses.replace(reply, author="bad\x01")
     dirty = dataclasses.replace(book, posts=(dataclasses.replace(post, comments=(bottom,)),))
     assert xml_safe_book(dirty).posts[0].comments[0].author == "bad"
+
+
+def test_the_build_summary_says_what_the_sanitiser_removed(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+
+    post = '---\ntitle: T\ndate: 2020-01-01\n---\nText <script>x()</script> <b onclick="y">b</b>\n'
+    write(tmp_path / "c" / "book.toml", 'title = "T"\nauthor = "A"\nlanguage = "en"\n')
+    write(tmp_path / "c" / "posts" / "p.md", post)
+    result = CliRunner().invoke(cli, ["epub", str(tmp_path / "c"), "-o", str(tmp_path / "b.epub")])
+    assert result.exit_code == 0, result.output
+    assert f"{REMOVED_ELEMENTS}: 1" in result.output
+    assert f"{REMOVED_ATTRIBUTES}: 1" in result.output
