@@ -5,6 +5,8 @@ Exit status: 0 done, 1 bad input or a failed build (one line a problem), 2 bad u
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -205,5 +207,20 @@ def import_(
     _run(ctx, action)
 
 
+_MAIN_PID = os.getpid()
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """`kill` cleans up like Ctrl-C: the previous book stays, no temporary file is left."""
+    if os.getpid() != _MAIN_PID:  # a forked worker (the PDF writer's): die as usual
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> Any:
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    signal.signal(signal.SIGTERM, _terminated)
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="publish")

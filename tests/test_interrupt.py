@@ -2,7 +2,7 @@
 
 In-process: a writer step raises (KeyboardInterrupt, an error) before, during and after
 writing. Out of process (tests/hostile/driver.py): a real ``publish`` is stopped at a point
-and sent SIGINT (Ctrl-C) or SIGKILL. Ctrl-C cleans up at once; after SIGKILL only the
+and sent SIGINT (Ctrl-C) or SIGKILL. Ctrl-C (and ``kill``, SIGTERM) cleans up at once; after SIGKILL only the
 private temporary folder can remain, and the next build into the folder removes it. Two
 builds into the same file at once both finish, and the file is a whole book.
 """
@@ -165,6 +165,7 @@ CASES = [
     ("epub", "render", signal.SIGKILL),
     ("epub", "writing", signal.SIGKILL),
     ("epub", "written", signal.SIGKILL),
+    ("epub", "written", signal.SIGTERM),
     ("pdf", "writing", signal.SIGINT),
     ("pdf", "written", signal.SIGKILL),
 ]
@@ -188,7 +189,7 @@ def test_a_build_killed_at_a_point_leaves_the_previous_book(
             proc.kill()
             proc.wait()
     assert out.read_bytes() == before
-    if sig == signal.SIGINT:
+    if sig in (signal.SIGINT, signal.SIGTERM):  # `kill` cleans up like Ctrl-C
         assert proc.returncode == 130 and "interrupted; nothing was written" in stderr
         _only_the_book(out)
         return
