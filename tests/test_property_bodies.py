@@ -147,7 +147,7 @@ def test_any_body_builds_a_well_formed_epub_or_fails_clearly(
 
 
 # Whole books through EPUBCheck and WeasyPrint: few, and not shrunk (each try takes seconds).
-@settings(max_examples=max(2, EXAMPLES // 20), deadline=None,
+@settings(max_examples=max(1, EXAMPLES // 40), deadline=None,
           phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
 @given(
