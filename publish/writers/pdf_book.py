@@ -317,15 +317,11 @@ def build_chaptered(
                 clock.mark("front matter")
                 if first_page_after(front_pages) != first and chapters:
                     continue  # the contents' real numbers changed its length: number again
-                used = glyphs_used([front] + [r.chapter for r in chapters])
-                jobs = {
-                    key: pool.submit(subset_file, fonts_dir / key[1], *job)
-                    for key, job in used.items()
-                }
                 joiner = _join(front, front_pages, light, chapters)
                 clock.mark("pages joined")
-                subsets = {key: job.result() for key, job in jobs.items()}
-                clock.mark("fonts subset")
+            used = glyphs_used([front] + [r.chapter for r in chapters])
+            subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
+            clock.mark("fonts subset")
             break
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
