@@ -49,7 +49,7 @@ from publish.writers.pdf_worker import (
 MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-wrap it)
 BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
-BATCH_CHARACTERS = 120_000  # or about this much text (some 40 pages)
+BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
 WAITING = 64  # cached documents held while the one before them is laid out
 TASKS_PER_WORKER = 8  # documents a worker process lays out before a fresh one takes over
 
@@ -313,12 +313,13 @@ def build_chaptered(
                         cache.put_number(guess_key, front_pages)
                 starts = [start for r in chapters for start in r.chapter.chapter_starts]
                 front = _front(build, pool, maker.front(light, starts), "front.pdf")
-                front_pages = front.pages
-                clock.mark("front matter")
-                if first_page_after(front_pages) != first and chapters:
-                    continue  # the contents' real numbers changed its length: number again
-                joiner = _join(front, front_pages, light, chapters)
-                clock.mark("pages joined")
+            # The workers are gone before the join: their memory and the join's never add up.
+            front_pages = front.pages
+            clock.mark("front matter")
+            if first_page_after(front_pages) != first and chapters:
+                continue  # the contents' real numbers changed its length: number again
+            joiner = _join(front, front_pages, light, chapters)
+            clock.mark("pages joined")
             used = glyphs_used([front] + [r.chapter for r in chapters])
             subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
             clock.mark("fonts subset")
