@@ -1,7 +1,10 @@
 """Assembly: which posts go in, in what order, under which chapter names.
 
 The result, a :class:`Plan`, is what both writers lay out: front matter (title page,
-contents), one chapter per post, back matter (colophon).
+contents), one chapter per post, back matter (colophon). The book's own front and back
+matter (``content/front``, ``content/back``) become chapters of their kind around the posts,
+except a dedication and an epigraph, which come before the contents (``Plan.opening``).
+With ``parts = "year"`` the first post of each year opens a :class:`Part`.
 """
 
 from __future__ import annotations
@@ -10,27 +13,49 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from publish.model import Book, Post, sort_key
+from publish.model import Book, Matter, Post, sort_key
+
+MATTER_DATE = datetime(1970, 1, 1)  # front and back matter have no date; never shown
+BEFORE_CONTENTS = ("dedication", "epigraph")
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str  # an XML id: "part-2016"
+    title: str  # "2016"
+    number: int  # 1-based
 
 
 @dataclass(frozen=True)
 class Chapter:
-    number: int  # 1-based, in reading order
+    number: int  # 1-based, in reading order (front and back matter counted)
     id: str  # an XML id, unique in the book: "ch-007-the-end-of-the-caliphate"
     file_name: str  # the chapter's document inside the EPUB: "chapter-007.xhtml"
     post: Post
+    kind: str = "post"  # or front or back matter's kind: "foreword", "afterword", ...
+    part: Part | None = None  # the part this chapter opens, when it is the part's first
 
     @property
     def title(self) -> str:
         return self.post.title
 
+    @property
+    def is_post(self) -> bool:
+        return self.kind == "post"
+
 
 @dataclass(frozen=True)
 class Plan:
     book: Book
-    chapters: tuple[Chapter, ...]
+    chapters: tuple[Chapter, ...]  # front matter listed in the contents, posts, back matter
+    opening: tuple[Chapter, ...] = ()  # dedication, epigraph: before the contents, unlisted
+
+    @property
+    def posts(self) -> tuple[Chapter, ...]:
+        return tuple(chapter for chapter in self.chapters if chapter.is_post)
 
     def chapter_for_link(self, href: str, base_dir: Path | None) -> Chapter | None:
         """The chapter a link in a post points at, if it points at another post of the book.
@@ -85,13 +110,39 @@ def assemble(book: Book) -> Plan:
     )
     if not book.comments:
         posts = [dataclasses.replace(p, comments=()) for p in posts]
-    chapters = tuple(
-        Chapter(
-            number=n,
-            id=f"ch-{n:03d}-{slugify(_DATE_PREFIX.sub('', post.slug))}",
-            file_name=f"chapter-{n:03d}.xhtml",
-            post=post,
+    opening = [m for m in book.front_matter if m.kind in BEFORE_CONTENTS]
+    front = [m for m in book.front_matter if m.kind not in BEFORE_CONTENTS]
+    numbers = iter(range(1, len(book.front_matter) + len(posts) + len(book.back_matter) + 1))
+    first_pages = [_matter_chapter(next(numbers), m) for m in opening]
+    listed = [_matter_chapter(next(numbers), m) for m in front]
+    years: dict[int, Part] = {}
+    for n, post in enumerate(posts, start=1):
+        part = None
+        if book.parts == "year" and post.date.year not in years:
+            year = post.date.year
+            part = years[year] = Part(f"part-{year}", str(year), len(years) + 1)
+        listed.append(
+            Chapter(
+                number=next(numbers),
+                id=f"ch-{n:03d}-{slugify(_DATE_PREFIX.sub('', post.slug))}",
+                file_name=f"chapter-{n:03d}.xhtml",
+                post=post,
+                part=part,
+            )
         )
-        for n, post in enumerate(posts, start=1)
+    listed += [_matter_chapter(next(numbers), m) for m in book.back_matter]
+    return Plan(book=book, chapters=tuple(listed), opening=tuple(first_pages))
+
+
+def _matter_chapter(number: int, matter: Matter) -> Chapter:
+    """A page of front or back matter, shown as a chapter of its kind."""
+    source = matter.source
+    post = Post(
+        slug=matter.slug,
+        title=matter.title,
+        date=MATTER_DATE,
+        body=matter.body,
+        source=source,
+        base_dir=source.parent if source is not None else None,
     )
-    return Plan(book=book, chapters=chapters)
+    return Chapter(number, matter.slug, f"{matter.slug}.xhtml", post, kind=matter.kind)

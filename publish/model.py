@@ -14,6 +14,9 @@ from typing import Literal
 
 BodyFormat = Literal["markdown", "html"]
 Order = Literal["chronological", "reverse"]
+Paper = Literal["white", "cream"]
+LinkStyle = Literal["footnotes", "endnotes", "none"]
+Parts = Literal["none", "year"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Post:
 class Margins:
     top: str = "0.75in"
     bottom: str = "0.8in"
-    inside: str = "0.875in"
+    inside: str | None = None  # None: the gutter KDP asks for the page count (printspec)
     outside: str = "0.625in"
 
 
@@ -81,6 +84,41 @@ class PdfOptions:
     trim: str = "6in 9in"  # CSS page size: "6in 9in", "A5", "148mm 210mm"
     margins: Margins = field(default_factory=Margins)
     font_size: str = "10.5pt"
+    bleed: bool = False  # 0.125 in beyond the trim on every side (printspec.BLEED_IN)
+    crop_marks: bool = False
+    variant: str | None = None  # WeasyPrint's pdf_variant: "pdf/a-2b", "pdf/x-4", "pdf/ua-1"
+    links: LinkStyle = "footnotes"  # what print does with the addresses of external links
+    paper: Paper = "white"  # for the spine's width on the wrap-around cover
+
+
+# Kinds of front and back matter: kind -> (epub:type, DPUB-ARIA role). A dedication and an
+# epigraph come before the contents; "front" and "back" are the generic kinds.
+MATTER_KINDS: dict[str, tuple[str, str | None]] = {
+    "dedication": ("dedication", "doc-dedication"),
+    "epigraph": ("epigraph", "doc-epigraph"),
+    "foreword": ("foreword", "doc-foreword"),
+    "preface": ("preface", "doc-preface"),
+    "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
+    "introduction": ("introduction", "doc-introduction"),
+    "prologue": ("prologue", "doc-prologue"),
+    "afterword": ("afterword", "doc-afterword"),
+    "epilogue": ("epilogue", "doc-epilogue"),
+    "conclusion": ("conclusion", "doc-conclusion"),
+    "appendix": ("appendix", "doc-appendix"),
+    "front": ("frontmatter", None),
+    "back": ("backmatter", None),
+}
+
+
+@dataclass(frozen=True)
+class Matter:
+    """Front or back matter: a dedication, a foreword, an afterword (content/front, back)."""
+
+    slug: str
+    title: str
+    kind: str  # "dedication", "foreword", "afterword", ... (see publish.sources.matter)
+    body: Body
+    source: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +138,10 @@ class Book:
     pdf: PdfOptions = field(default_factory=PdfOptions)
     root: Path | None = None  # the content folder (the only place files may be read from)
     sample: bool = False  # the book's posts are sample content
+    back_cover: str | None = None  # the wrap-around cover's back text (else `description`)
+    parts: Parts = "none"  # "year": the posts grouped in parts, one a year
+    front_matter: tuple[Matter, ...] = ()
+    back_matter: tuple[Matter, ...] = ()
 
 
 def sort_key(moment: datetime) -> datetime:

@@ -30,6 +30,8 @@ BLOCKS = {
     "p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption",
     "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "header", "figure",
 }  # fmt: skip
+# Elements the PDF adds (links' notes): the EPUB has none, so pages are counted without them.
+PRINT_ONLY = {"link-note", "link-ref", "link-notes"}
 _FLOW_PARENTS = {"section", "div", "header", "article", "blockquote", "figure", "body", "aside"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
@@ -74,13 +76,34 @@ class _Tree:
     def __init__(self, root: ET.Element) -> None:
         self.parent = {child: parent for parent in root.iter() for child in parent}
         self.index: dict[ET.Element, tuple[str, int]] = {}
+        self.print_only: set[ET.Element] = set()  # notes only print has: not in the EPUB
+        for element in root.iter():
+            if PRINT_ONLY & set((element.get("class") or "").split()):
+                self.print_only.update(element.iter())
         for section in root.iter():
             if (
                 _local(section.tag) == "section"
                 and "chapter" in (section.get("class") or "").split()
             ):
-                for n, element in enumerate(section.iter()):
+                shared = (e for e in section.iter() if e not in self.print_only)
+                for n, element in enumerate(shared):
                     self.index[element] = (section.get("id") or "", n)
+
+    def text_of(self, block: ET.Element) -> str:
+        """The block's text as the EPUB has it (without print's notes)."""
+        if not self.print_only:
+            return "".join(block.itertext())
+        parts: list[str] = []
+        stack: list[tuple[ET.Element, bool]] = [(block, False)]
+        while stack:
+            element, tail = stack.pop()
+            if tail:  # a note's tail is the text after it: shared
+                parts.append(element.tail or "")
+            elif element not in self.print_only:
+                parts.append(element.text or "")
+                for child in reversed(list(element)):
+                    stack += [(child, True), (child, False)]
+        return "".join(parts)
 
     def block_of(self, element: ET.Element) -> ET.Element | None:
         current: ET.Element | None = element
@@ -114,12 +137,14 @@ def page_breaks(document: Any, root: ET.Element, first_page: int = 1) -> list[Pa
     for number, page in enumerate(document.pages, start=first_page):
         first = True
         for box in _text_boxes(page._page_box):
+            if box.element in tree.print_only:
+                continue
             block = tree.block_of(box.element)
             if block is None:
                 continue
             if first and block in tree.index:
                 chapter, index = tree.index[block]
-                source = _visible("".join(block.itertext()))
+                source = _visible(tree.text_of(block))
                 done = _source_offset(source, _visible("".join(seen.get(block, []))))
                 breaks.append(PageBreak(str(number), chapter, index, done))
             first = False
@@ -203,16 +228,7 @@ def paginate(book: Any, diagnostics: Any = None) -> list[PageBreak]:
     For an EPUB with the print edition's pages when no PDF is built alongside it. The
     layout takes as long as a PDF build's.
     """
-    import weasyprint
+    from publish.writers.pdf import laid_out
 
-    from publish.errors import default_diagnostics
-    from publish.render.templates import default_styles_dir
-    from publish.writers.fetch import LocalOnlyFetcher
-    from publish.writers.pdf import render_html
-
-    diagnostics = default_diagnostics(diagnostics)
-    html, _ = render_html(book, diagnostics)
-    roots = [default_styles_dir()] + ([book.root] if book.root is not None else [])
-    base = (book.root or default_styles_dir()).as_uri() + "/"
-    source = weasyprint.HTML(string=html, base_url=base, url_fetcher=LocalOnlyFetcher(roots))
-    return page_breaks(source.render(), source.etree_element)
+    document, source = laid_out(book, diagnostics)
+    return page_breaks(document, source.etree_element)

@@ -114,9 +114,9 @@ def test_unknown_book_toml_key(tmp_path: Path) -> None:
 
 
 def test_unknown_pdf_key(tmp_path: Path) -> None:
-    toml = 'title = "T"\nauthor = "A"\nlanguage = "en"\n[pdf]\npaper = "A4"\n'
+    toml = 'title = "T"\nauthor = "A"\nlanguage = "en"\n[pdf]\npaper_size = "A4"\n'
     message, _ = _fails(make_book(tmp_path / "content", {"p.md": GOOD}, toml), tmp_path)
-    assert "book.toml:5:" in message and "'pdf.paper'" in message
+    assert "book.toml:5:" in message and "'pdf.paper_size'" in message
 
 
 def test_missing_required_book_key(tmp_path: Path) -> None:

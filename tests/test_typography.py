@@ -157,5 +157,6 @@ def test_long_addresses_stay_inside_the_text_block_in_print(
         edge_left = lefts[len(lefts) // 4]
         assert rights[-1] <= edge_right + 6, f"page {index + 1}: ink {rights[-1]} > {edge_right}"
         assert lefts[0] >= edge_left - 6, f"page {index + 1}: ink {lefts[0]} < {edge_left}"
-        assert edge_right < image.width - 0.4 * 100  # and that edge is inside the margin
+        # and that edge is inside the margin (the least: KDP's gutter, 0.375 in)
+        assert edge_right <= image.width - 0.37 * 100
     assert text_pages >= 1

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from lxml import html
 from PIL import Image
 
+from publish import printspec
 from publish.check.context import Context, Text
 
 PRINT_DPI = 300
@@ -29,7 +30,9 @@ def text_block_width(context: Context) -> float | None:
     pdf = context.book.pdf
     parts = pdf.trim.split()
     width = inches(parts[0]) if parts else None
-    inside, outside = inches(pdf.margins.inside), inches(pdf.margins.outside)
+    # Unset, the gutter grows with the page count: its least (the widest block) is the worst case.
+    inside = inches(pdf.margins.inside or printspec.gutter(0, None))
+    outside = inches(pdf.margins.outside)
     if width is None or inside is None or outside is None or width <= inside + outside:
         return None
     return width - inside - outside

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics
-from publish.model import Body, Comment
+from publish.model import MATTER_KINDS, Body, Comment
 from publish.render.dates import date_and_time, iso, long_date
 from publish.render.markup import running_title, smart_text, to_safe_html
 from publish.render.typography import dress, dress_title
@@ -45,6 +45,16 @@ class RenderedChapter:
     comments: tuple[RenderedComment, ...]  # top level; replies nest inside
     comment_count: int
     url: str | None
+    end_notes: Markup = field(default_factory=Markup)  # print: link notes, as endnotes
+
+    @property
+    def epub_type(self) -> str:
+        """``chapter`` for a post, the kind of front or back matter otherwise."""
+        return MATTER_KINDS.get(self.chapter.kind, ("chapter", None))[0]
+
+    @property
+    def role(self) -> str | None:
+        return MATTER_KINDS.get(self.chapter.kind, ("chapter", "doc-chapter"))[1]
 
 
 def _threads(comments: tuple[Comment, ...]) -> Iterator[tuple[Comment, int, Comment | None]]:

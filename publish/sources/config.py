@@ -10,8 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from publish import printspec
 from publish.errors import PublishError
-from publish.model import Margins, Order, PdfOptions
+from publish.model import Margins, Order, Parts, PdfOptions
 from publish.sources.textfile import read_text
 
 REQUIRED = ("title", "author", "language")
@@ -26,8 +27,15 @@ OPTIONAL = (
     "comments",
     "sample",
     "pdf",
+    "back_cover",
+    "parts",
 )
-PDF_KEYS = ("trim", "margins", "font_size")
+PDF_KEYS = ("trim", "margins", "font_size", "bleed", "crop_marks", "variant", "links", "paper")
+CHOICES = {
+    "links": ("footnotes", "endnotes", "none"),
+    "paper": tuple(printspec.PAPER_IN_PER_PAGE),
+    "variant": printspec.VARIANTS,
+}
 MARGIN_KEYS = ("top", "bottom", "inside", "outside")
 
 # Trim sizes by name (width height). Dimensions may also be given, as "6in 9in" or "148mm 210mm".
@@ -61,6 +69,8 @@ class BookConfig:
     comments: bool = True
     sample: bool = False
     pdf: PdfOptions = field(default_factory=PdfOptions)
+    back_cover: str | None = None
+    parts: Parts = "none"
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -148,9 +158,42 @@ def _pdf_options(check: _Checker, table: object) -> PdfOptions:
     font_size = check.string(table, "font_size") or defaults.font_size
     if not re.fullmatch(r"\d+(?:\.\d+)?pt", font_size):
         raise check.fail("bad-value", "pdf.font_size must be in points, like '10.5pt'", "font_size")
+    for flag in ("bleed", "crop_marks"):
+        if not isinstance(table.get(flag, False), bool):
+            raise check.fail("bad-value", f"pdf.{flag} must be true or false", flag)
+    bleed = bool(table.get("bleed", False))
+    chosen: dict[str, Any] = {}
+    for key, allowed in CHOICES.items():
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or value.lower() not in allowed):
+            raise check.fail("bad-value", f"pdf.{key} must be one of: {', '.join(allowed)}", key)
+        if value is not None:
+            chosen[key] = value.lower()
+    margins = {**vars(Margins()), **margins}
+    _check_margins(check, margins, bleed)
     return PdfOptions(
-        trim=size, margins=Margins(**{**vars(Margins()), **margins}), font_size=font_size
+        trim=size,
+        margins=Margins(**margins),
+        font_size=font_size,
+        bleed=bleed,
+        crop_marks=bool(table.get("crop_marks", False)),
+        **chosen,
     )
+
+
+def _check_margins(check: _Checker, margins: dict[str, str | None], bleed: bool) -> None:
+    """Top, bottom and outside margins at least 0.25 in (0.375 in with bleed)."""
+    least = printspec.MIN_OUTSIDE_BLEED_IN if bleed else printspec.MIN_OUTSIDE_IN
+    for key in ("top", "bottom", "outside"):
+        value = margins[key]
+        if value is not None and printspec.inches(value) < least - 1e-9:
+            with_bleed = " with bleed" if bleed else ""
+            raise check.fail(
+                "bad-value",
+                f"pdf.margins.{key} {value} is too small: print needs at least {least:g}in"
+                f"{with_bleed}",
+                key,
+            )
 
 
 def load_config(path: Path) -> BookConfig:
@@ -192,6 +235,9 @@ def load_config(path: Path) -> BookConfig:
             raise check.fail(
                 "missing-file", f"cover image '{cover}' not found in the content folder", "cover"
             )
+    parts = data.get("parts", "none")
+    if parts not in ("none", "year"):
+        raise check.fail("bad-value", "'parts' must be 'year' or 'none'", "parts")
     return BookConfig(
         path=path,
         title=title,
@@ -207,4 +253,6 @@ def load_config(path: Path) -> BookConfig:
         comments=data.get("comments", True),
         sample=data.get("sample", False),
         pdf=_pdf_options(check, data.get("pdf")),
+        back_cover=check.string(data, "back_cover"),
+        parts=parts,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from publish.errors import Diagnostics, PublishError
 from publish.model import Body, Book, Comment, Post
 from publish.sources.config import BookConfig, load_config
+from publish.sources.matter import read_matter
 from publish.sources.textfile import Document, as_datetime, parse_document
 from publish.sources.threads import build_threads
 
@@ -189,6 +190,8 @@ def book_from_config(config: BookConfig, posts: tuple[Post, ...], root: Path | N
         pdf=config.pdf,
         root=root,
         sample=config.sample,
+        back_cover=config.back_cover,
+        parts=config.parts,
     )
 
 
@@ -204,4 +207,6 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Book:
     if not entries:
         raise PublishError("no-posts", "no posts: add Markdown files to posts/", posts_dir)
     posts = tuple(read_post(entry, diagnostics) for entry in entries)
-    return book_from_config(config, posts, root.resolve())
+    book = book_from_config(config, posts, root.resolve())
+    front, back = read_matter(root.resolve(), diagnostics)
+    return dataclasses.replace(book, front_matter=front, back_matter=back)

@@ -180,12 +180,24 @@ class _EpubBuilder:
             out, spine, "titlepage", "titlepage.xhtml",
             self.page("epub/titlepage.xhtml.j2", self.view.title),
         )  # fmt: skip
+        renderer = ChapterRenderer(self.plan, self.target, self.diagnostics)
+        for ch in (renderer.render(chapter) for chapter in self.plan.opening):
+            self._add_page(
+                out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
+                self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
+            )  # fmt: skip
         contents = {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}
         self._add_page(
             out, spine, "contents", "contents.xhtml",
             self.page("epub/contents.xhtml.j2", self.labels["contents"], **contents),
         )  # fmt: skip
         for ch in chapters:
+            part = ch.chapter.part
+            if part is not None:  # a part's title page, before its first chapter
+                self._add_page(
+                    out, spine, part.id, f"{part.id}.xhtml",
+                    self.page("epub/part.xhtml.j2", part.title, part=part),
+                )  # fmt: skip
             self._add_page(
                 out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
                 self._with_page_breaks(
@@ -205,10 +217,7 @@ class _EpubBuilder:
                     content=source.read_bytes(),
                 )
             )
-        out.toc = [
-            epub.Link(f"text/{ch.chapter.file_name}", ch.title, f"toc-{ch.number}")
-            for ch in chapters
-        ]
+        out.toc = [_ncx(entry) for entry in _toc_tree(chapters)]
         out.add_item(epub.EpubNcx())
         out.add_item(self._nav(chapters))  # in the manifest; our contents page is in the spine
         if self.page_list:  # the print edition the page numbers come from
@@ -235,15 +244,14 @@ class _EpubBuilder:
 
     def _nav(self, chapters: list[RenderedChapter]) -> epub.EpubItem:
         """The navigation document: contents, landmarks (and, later, the print pages)."""
-        toc = [(f"text/{ch.chapter.file_name}", ch.title) for ch in chapters]
-        toc.append(("text/colophon.xhtml", self.labels["colophon"]))
+        toc = _toc_tree(chapters)
+        toc.append(TocEntry("text/colophon.xhtml", self.labels["colophon"]))
         landmarks = [("cover", "text/cover.xhtml", self.labels["cover"])]
         landmarks.append(("titlepage", "text/titlepage.xhtml", self.labels["title_page"]))
         landmarks.append(("toc", "text/contents.xhtml", self.labels["contents"]))
-        if chapters:
-            landmarks.append(
-                ("bodymatter", f"text/{chapters[0].chapter.file_name}", chapters[0].title)
-            )
+        body = next((ch for ch in chapters if ch.chapter.is_post), None)
+        if body is not None:
+            landmarks.append(("bodymatter", f"text/{body.chapter.file_name}", body.title))
         content = self.page(
             "epub/nav.xhtml.j2",
             self.labels["contents"],
@@ -283,6 +291,35 @@ class _EpubBuilder:
                 cover_alt=alt, body_type="cover",
             ),
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    href: str
+    title: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+def _toc_tree(chapters: list[RenderedChapter]) -> list[TocEntry]:
+    """The contents: chapters in order, a part's chapters under its title page."""
+    toc: list[TocEntry] = []
+    part: TocEntry | None = None  # the part being filled
+    for ch in chapters:
+        if ch.chapter.part is not None:
+            part = TocEntry(f"text/{ch.chapter.part.id}.xhtml", ch.chapter.part.title)
+            toc.append(part)
+        elif not ch.chapter.is_post:
+            part = None  # back matter is not in the last part
+        entry = TocEntry(f"text/{ch.chapter.file_name}", ch.title)
+        (part.children if part is not None else toc).append(entry)
+    return toc
+
+
+def _ncx(entry: TocEntry) -> Any:
+    uid = "toc-" + entry.href.removeprefix("text/").removesuffix(".xhtml")
+    if not entry.children:
+        return epub.Link(entry.href, entry.title, uid)
+    return (epub.Section(entry.title, entry.href), [_ncx(child) for child in entry.children])
 
 
 def write_epub(

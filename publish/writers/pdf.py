@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,18 +21,28 @@ from typing import Any
 
 import weasyprint
 
+from publish import printspec
 from publish.assembly import Chapter, assemble
-from publish.errors import Diagnostics, default_diagnostics
+from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
-from publish.render.chapters import ChapterRenderer
+from publish.render.chapters import RenderedChapter
 from publish.render.templates import default_styles_dir, environment, stylesheets
 from publish.writers.fetch import LocalOnlyFetcher
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
-from publish.writers.pdf_cache import PdfCache, environment_key
+from publish.writers.pdf_cache import environment_key
 from publish.writers.pdf_html import DocumentMaker
 from publish.writers.pdf_worker import RenderSettings
+from publish.writers.print_fit import (
+    Pass,
+    PrintCache,
+    chapter_pages,
+    fit,
+    resolved_options,
+    saved_refs,
+)
+from publish.writers.print_links import PrintRenderer, PrintTarget, chapter_overrides
 
 PDF_STYLES = ("book.css", "print.css")
 # The build date in the chapters' documents, where the front matter is there but hidden.
@@ -54,29 +65,53 @@ class PdfResult:
     chapters: int
     pages: int
     bytes: int
+    gutter: str = ""  # the inside margin the book was laid out with
+    variant: str | None = None  # the PDF variant it declares ("pdf/a-2b", ...), if any
 
 
-def _context(book: Book, moment: datetime | None = None) -> dict[str, Any]:
+def _context(
+    book: Book, moment: datetime | None = None, opening: list[RenderedChapter] | None = None
+) -> dict[str, Any]:
     """What ``pdf/book.html.j2`` sees, but for the chapters."""
     return {
         "book": book_view(book, moment or build_moment()),
         "labels": labels_for(book.language),
         "epub": False,
         "stylesheets": [p.as_uri() for p in stylesheets(book, PDF_STYLES)],
-        "pdf": book.pdf,
+        "pdf": resolved_options(book),
+        "bleed": f"{printspec.BLEED_IN}in",
+        "opening": opening or [],  # dedication, epigraph: before the contents
     }
 
 
-def render_html(book: Book, diagnostics: Diagnostics) -> tuple[str, int]:
-    """The book as one HTML document for WeasyPrint, and its number of chapters."""
+def render_html(
+    book: Book, diagnostics: Diagnostics, refs: dict[str, int] | None = None
+) -> tuple[str, int]:
+    """The book as one HTML document for WeasyPrint, and its number of chapters.
+
+    With ``refs`` (a chapter's id -> its first page), links to other posts print those
+    numbers (the "see page N" of print.css), as in a chaptered build; without, WeasyPrint
+    finds them itself (``target-counter``).
+    """
+    return _render_html(book, diagnostics, refs)[:2]
+
+
+def _render_html(
+    book: Book, diagnostics: Diagnostics, refs: dict[str, int] | None
+) -> tuple[str, int, frozenset[tuple[str, int]]]:
     plan = assemble(book)
-    chapters = ChapterRenderer(plan, PdfTarget(), diagnostics).render_all()
+    styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
+    overrides = chapter_overrides(styles) if refs is not None else ""
+    renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, overrides)
+    chapters = renderer.render_all()
+    opening = [renderer.render(chapter) for chapter in plan.opening]
     html = (
         environment(book)
         .get_template("pdf/book.html.j2")
-        .render(**_context(book), chapters=chapters, href=lambda ch: f"#{ch.id}")
+        .render(**_context(book, opening=opening), chapters=chapters, href=lambda ch: f"#{ch.id}")
     )
-    return html, len(chapters)
+    printed = frozenset(pair for pairs in renderer.printed.values() for pair in pairs)
+    return html, len(chapters), printed
 
 
 class _CollectWarnings(logging.Handler):
@@ -96,36 +131,122 @@ def _settings(book: Book) -> RenderSettings:
     return RenderSettings(roots=roots, base_url=base, fonts_dir=Path())
 
 
-def _write_single(book: Book, temp: Path, diagnostics: Diagnostics) -> tuple[int, int]:
-    """The reference build: the whole book as one WeasyPrint document."""
-    html, chapter_count = render_html(book, diagnostics)
+def _single(book: Book, diagnostics: Diagnostics, refs: dict[str, int]) -> tuple[Any, Any, Pass]:
+    """The whole book laid out as one WeasyPrint document: the document, its source, and
+    the pass (the first page of every chapter a "see page" number names)."""
+    html, chapter_count, printed = _render_html(book, diagnostics, refs)
     settings = _settings(book)
     fetcher = LocalOnlyFetcher(list(settings.roots))
     logger = logging.getLogger("weasyprint")
     handler = _CollectWarnings()
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=settings.base_url, url_fetcher=fetcher
-        ).render()
+        source = weasyprint.HTML(string=html, base_url=settings.base_url, url_fetcher=fetcher)
+        document = source.render()
     finally:
         logger.removeHandler(handler)
     for message in handler.messages:
         diagnostics.warn("pdf-layout", message)
-    document.write_pdf(temp)
-    return chapter_count, len(document.pages)
+    wanted = {name for name, _ in printed}
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in wanted.intersection(page.anchors):
+            found.setdefault(name, number)
+    return document, source, Pass(chapter_count, len(document.pages), found, printed)
 
 
-def _cache(book: Book, folder: str | Path | None) -> PdfCache | None:
+def _write_single(
+    book: Book, temp: Path, diagnostics: Diagnostics, refs: dict[str, int], variant: str | None
+) -> Pass:
+    """The reference build: the whole book as one WeasyPrint document (and the only one
+    that writes a PDF variant: WeasyPrint's metadata, output intent and tags are for one
+    document; joined pieces would lose them).
+
+    "See page" numbers come from ``refs`` as in the chaptered build, not from
+    ``target-counter``: WeasyPrint lays pages out again for those, and then loses or
+    repeats footnotes (WeasyPrint 70).
+    """
+    document, _, result = _single(book, diagnostics, refs)
+    # Fonts are always embedded; images are kept as they are (WeasyPrint's defaults:
+    # optimize_images=False, jpeg_quality=None, dpi=None: nothing is downsampled).
+    document.write_pdf(temp, pdf_variant=variant)
+    return result
+
+
+def laid_out(book: Book, diagnostics: Diagnostics | None = None) -> tuple[Any, Any]:
+    """The book laid out as ``write_pdf(single_document=True)`` lays it out (gutter and
+    page numbers fitted): the WeasyPrint document and its source ``HTML``."""
+    diagnostics = default_diagnostics(diagnostics)
+    made: list[tuple[Any, Any]] = []
+
+    def lay_out(fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics) -> Pass:
+        document, source, result = _single(fitted, sink, refs)
+        made.append((document, source))
+        return result
+
+    n, _, _ = fit(book, lay_out, diagnostics)
+    return made[n]
+
+
+def _cache_root(book: Book, folder: str | Path) -> Path:
     """The book's part of the cache folder (books sharing a folder keep apart)."""
-    if folder is None:
-        return None
+    name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
+    return Path(folder) / "pdf" / name
+
+
+def _cache(
+    book: Book,
+    folder: str | Path,
+    refs: dict[str, int],
+    printed: dict[str, tuple[tuple[str, int], ...]],
+) -> PrintCache:
     mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
     code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
-    name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
-    return PdfCache(
-        Path(folder) / "pdf" / name, environment_key([default_styles_dir(), code, *mine])
+    environment = environment_key([default_styles_dir(), code, *mine])
+    return PrintCache(_cache_root(book, folder), environment, refs, printed)
+
+
+def _write_chaptered(
+    book: Book,
+    temp: Path,
+    refs: dict[str, int],
+    diagnostics: Diagnostics,
+    options: dict[str, Any],
+) -> Pass:
+    """One pass of the chaptered build, "see page" numbers from ``refs``."""
+    plan = assemble(book)
+    styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
+    renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, chapter_overrides(styles))
+    cache = _cache(book, options["cache"], refs, renderer.printed)
+    renderer.live = cache.live  # links back to chapters laid out already print their page
+    opening = [renderer.render(chapter) for chapter in plan.opening]
+    maker = DocumentMaker(
+        environment(book), _context(book, opening=opening), _context(book, FIXED_MOMENT)
     )
+    pages = build_chaptered(
+        plan,
+        maker,
+        renderer,
+        _settings(book),
+        temp,
+        diagnostics,
+        workers=options["workers"],
+        progress=options["progress"],
+        cache=cache,
+    )
+    printed = cache.printed_numbers()
+    found = chapter_pages(temp, frozenset(name for name, _ in printed))
+    cache.save(found)
+    return Pass(len(plan.chapters), pages, found, printed)
+
+
+def check_variant(variant: str | None) -> str | None:
+    if variant is None:
+        return None
+    if variant.lower() not in printspec.VARIANTS:
+        known = ", ".join(printspec.VARIANTS)
+        raise PublishError("bad-value", f"unknown PDF variant '{variant}' (known: {known})")
+    return variant.lower()
 
 
 def write_pdf(
@@ -137,6 +258,7 @@ def write_pdf(
     single_document: bool = False,
     progress: bool | None = None,
     cache: str | Path | None = None,
+    variant: str | None = None,
 ) -> PdfResult:
     """Write ``book`` as a print-ready PDF at ``path`` (atomically).
 
@@ -147,26 +269,34 @@ def write_pdf(
     bar on standard error (None: when it is a terminal and the build takes over a second).
     ``cache`` is a folder (``build/cache``, say) where laid-out chapters are kept between
     builds, so that after an edit only what changed is laid out again (chaptered builds).
+
+    ``variant`` (default: ``[pdf] variant`` in book.toml) is one of WeasyPrint's PDF
+    variants (:data:`publish.printspec.VARIANTS`: PDF/A-2b, PDF/X-4, PDF/UA-1, ...); a
+    variant is written by the one-document build. The book is laid out until its inside
+    margin suits its page count (:mod:`publish.writers.print_fit`).
     """
     diagnostics = default_diagnostics(diagnostics)
-    with atomic_output(path) as temp:
-        if single_document:
-            chapter_count, pages = _write_single(book, temp, diagnostics)
-        else:
-            plan = assemble(book)
-            renderer = ChapterRenderer(plan, PdfTarget(), diagnostics)
-            maker = DocumentMaker(environment(book), _context(book), _context(book, FIXED_MOMENT))
-            pages = build_chaptered(
-                plan,
-                maker,
-                renderer,
-                _settings(book),
-                temp,
-                diagnostics,
-                workers=workers,
-                progress=progress,
-                cache=_cache(book, cache),
-            )
-            chapter_count = len(plan.chapters)
+    variant = check_variant(variant or book.pdf.variant)
+    single = single_document or variant is not None
+    with atomic_output(path) as temp, tempfile.TemporaryDirectory(prefix="publish-") as scratch:
+        options = {"cache": cache or scratch, "workers": workers, "progress": progress}
+        work = Path(scratch)
+
+        def lay_out(fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics) -> Pass:
+            out = work / f"pass-{n}.pdf"
+            if single:
+                return _write_single(fitted, out, sink, refs, variant)
+            return _write_chaptered(fitted, out, refs, sink, options)
+
+        refs = saved_refs(_cache_root(book, cache)) if cache is not None and not single else {}
+        n, result, gutter = fit(book, lay_out, diagnostics, refs)
+        (work / f"pass-{n}.pdf").replace(temp)
     final = Path(path)
-    return PdfResult(path=final, chapters=chapter_count, pages=pages, bytes=final.stat().st_size)
+    return PdfResult(
+        path=final,
+        chapters=result.chapters,
+        pages=result.pages,
+        bytes=final.stat().st_size,
+        gutter=gutter,
+        variant=variant,
+    )
