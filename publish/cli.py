@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from publish import printspec
 from publish.assembly import slugify
 from publish.errors import Diagnostics, PublishError
 from publish.model import Book
@@ -112,16 +113,57 @@ def epub(ctx: click.Context, source: Path, output: Path | None) -> None:
 @cli.command()
 @source_argument
 @output_option
+@click.option(
+    "--variant", type=click.Choice(printspec.VARIANTS, case_sensitive=False),
+    help="Write a PDF variant: PDF/A (archiving), PDF/X (print shops), PDF/UA (tagged).",
+)  # fmt: skip
 @click.pass_context
-def pdf(ctx: click.Context, source: Path, output: Path | None) -> None:
+def pdf(ctx: click.Context, source: Path, output: Path | None, variant: str | None) -> None:
     """Build a print-ready PDF from SOURCE (a content folder, default: content/)."""
     from publish.writers.pdf import write_pdf
 
     def action(diagnostics: Diagnostics) -> str:
         book = load_book(source, diagnostics)
-        result = write_pdf(book, output or _default_output(book, "pdf"), diagnostics)
+        out = output or _default_output(book, "pdf")
+        result = write_pdf(book, out, diagnostics, variant=variant)
         size = _size(result.bytes)
-        return f"Wrote {result.path}: {result.chapters} chapters, {result.pages} pages, {size}"
+        kind = f" ({result.variant.upper()})" if result.variant else ""
+        return (
+            f"Wrote {result.path}{kind}: {result.chapters} chapters, {result.pages} pages, "
+            f"inside margin {result.gutter}, {size}"
+        )
+
+    _run(ctx, action)
+
+
+@cli.command()
+@source_argument
+@output_option
+@click.option(
+    "--pages", type=click.IntRange(min=1), help="The book's page count (default: lay it out)."
+)
+@click.option(
+    "--paper", type=click.Choice(["white", "cream"]),
+    help="The paper, for the spine's width (default: book.toml's [pdf] paper, or white).",
+)  # fmt: skip
+@click.pass_context
+def cover(
+    ctx: click.Context, source: Path, output: Path | None, pages: int | None, paper: str | None
+) -> None:
+    """Build the wrap-around cover (back, spine, front; bleed all round) as a PDF."""
+    from publish.writers.wrap_cover import book_pages, write_cover_pdf
+
+    def action(diagnostics: Diagnostics) -> str:
+        book = load_book(source, diagnostics)
+        count = pages or book_pages(book, diagnostics)
+        out = output or Path("build") / f"{slugify(book.title, 60)}-cover.pdf"
+        result = write_cover_pdf(book, out, count, paper or book.pdf.paper, diagnostics)
+        return (
+            f"Wrote {result.path}: {result.width:.3f} x {result.height:.3f} in for "
+            f"{result.pages} pages on {result.paper} paper, spine {result.spine:.3f} in"
+            f"{'' if result.spine_text else ' (no spine text under 100 pages)'}, "
+            f"{_size(result.bytes)}"
+        )
 
     _run(ctx, action)
 
