@@ -90,4 +90,4 @@ def test_pdf_options(tmp_path: Path) -> None:
     assert book.pdf.trim == "148mm 210mm"
     assert book.pdf.font_size == "11pt"
     assert book.pdf.margins.inside == "1in"
-    assert book.pdf.margins.outside == "0.625in"
+    assert book.pdf.margins.outside == "0.8in"
