@@ -6,6 +6,8 @@ comment, and on titles. Code (``pre``, ``code``, ``kbd``, ``samp``) is left alon
 - **Non-breaking spaces** where English typographers put them (only for books in English):
   between initials and after them (``J. R. R. Tolkien``), after honorifics (``Dr. Jones``),
   between a reference abbreviation and its number (``p. 12``, ``No. 5``, ``§ 3``).
+- **Number ranges** (``10–12``) keep their dash with the second number: a word joiner
+  (U+2060) follows the dash, in every language.
 - **Addresses** (``https://…``, ``www.…``) are wrapped in ``<span class="url">`` and get
   break opportunities where the Chicago Manual of Style breaks a URL: after ``//``, before
   ``/ . , - _ ~ ? # %``, before and after ``= &``. The style sheets keep them from being
@@ -38,6 +40,9 @@ _REFERENCE = re.compile(
     r"ed|n|nn|op|Op)\. (?=\d)"
 )
 _SECTION = re.compile(r"([§¶]) (?=\d)")
+# A range of numbers (pages 10–12, 1914–1918) is not broken after its dash, in any language.
+JOINER = "\u2060"  # word joiner: no line break here
+_RANGE = re.compile(r"(?<=\d)([–—])(?=\d)")
 
 # An address in running text: a scheme or www., then anything up to a space or a tag.
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"]+[^\s<>\".,;:!?)\]’”]")
@@ -84,6 +89,8 @@ def breakable_url(url: str) -> str:
 def _dress_text(text: str, english: bool, in_url: bool) -> str:
     if english:
         text = nonbreaking(text)
+    if "–" in text or "—" in text:
+        text = _RANGE.sub(rf"\1{JOINER}", text)
     if in_url or ("http" not in text and "www." not in text):
         return text
     return _URL.sub(lambda m: breakable_url(m.group(0)), text)
@@ -100,7 +107,7 @@ def dress(xhtml: str, language: str) -> str:
     """Non-breaking spaces (English), breakable addresses, image paragraphs marked."""
     xhtml = mark_image_paragraphs(xhtml)
     english = is_english(language)
-    if not english and "http" not in xhtml and "www." not in xhtml:
+    if not english and "http" not in xhtml and "www." not in xhtml and "–" not in xhtml:
         return xhtml
     parts = _TAG.split(xhtml)
     code = 0
