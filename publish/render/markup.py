@@ -11,6 +11,7 @@ are an error; characters XML cannot carry are dropped before anything reads the 
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 from collections import Counter
 from pathlib import Path
@@ -86,10 +87,18 @@ class TooDeep(Exception):
     """Markdown nested too deeply for Python-Markdown's recursive parser."""
 
 
+@functools.cache
+def _converter() -> markdown.Markdown:
+    """One Markdown converter, reset for each text: setting up the extensions is the slow part."""
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+
+
 def markdown_to_html(text: str) -> str:
+    converter = _converter()
     try:
-        return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        return str(converter.reset().convert(text))
     except RecursionError as exc:  # e.g. hundreds of lists inside each other
+        converter.reset()
         raise TooDeep from exc
 
 

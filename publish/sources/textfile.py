@@ -123,8 +123,12 @@ def parse_document(path: Path) -> Document:
     raw = text[4 : end + 1]
     body = text[end + 4 :].removeprefix("\n")
     try:
-        node = yaml.compose(raw, Loader=_Loader)
-        meta = yaml.load(raw, Loader=_Loader)
+        loader = _Loader(raw)  # composed once: the nodes give lines, then the values
+        try:
+            node = loader.get_single_node()
+            meta = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
