@@ -102,13 +102,13 @@ def test_duplicate_titles_ignore_case(findings: list[Finding]) -> None:
 
 def test_images_for_print(findings: list[Finding]) -> None:
     low = [f for f in findings if f.code == "low-resolution-image"]
-    # 300 px alone in its paragraph, scaled to the 5 in text block (6 in less the least
-    # gutter, 0.375 in, and the 0.625 in outside margin): 60 dpi; the same image inline
-    # keeps its natural size, 96 dpi. The 1600 px one is fine at 320 dpi.
+    # 300 px alone in its paragraph, scaled to the 4.825 in text block (6 in less the
+    # least gutter, 0.375 in, and the 0.8 in outside margin): 62 dpi; the same image
+    # inline keeps its natural size, 96 dpi. The 1600 px one is fine at 332 dpi.
     assert [(f.line, f.message.split(": ")[1].split(" printed")[0]) for f in low] == [
-        (6, "60 dpi"), (14, "96 dpi"),
+        (6, "62 dpi"), (14, "96 dpi"),
     ]  # fmt: skip
-    assert "300 dpi needs 1500 px" in low[0].message
+    assert "300 dpi needs 1448 px" in low[0].message
     assert _at(findings, "missing-image") == [("index.md", 16)]
     assert _at(findings, "remote-image") == [("index.md", 16)]
 

@@ -67,7 +67,8 @@ class PrintTarget:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"^(?:https?://|mailto:)", "", text.strip(), flags=re.I).rstrip("/").lower()
+    text = re.sub(r"[\u200b\u00ad\s]", "", text)  # the breaks typography adds to addresses
+    return re.sub(r"^(?:https?://|mailto:)", "", text, flags=re.I).rstrip("/").lower()
 
 
 @dataclasses.dataclass

@@ -1,0 +1,252 @@
+"""Print, in a book that has it all: links as notes and "see page N", parts by year, front and
+back matter, in the PDF (both builds) and the EPUB; and the wrap-around cover."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from publish import Diagnostics, load_book, printspec, write_epub, write_pdf
+from publish.writers.wrap_cover import write_cover_pdf
+
+from helpers import assert_epubcheck_clean, contents_entries, make_book, outline, page_texts
+
+pytestmark = pytest.mark.xdist_group("print-book")
+PT = 72.0
+WORDS = "The river ran on past the mill, and we talked of the letters readers send. " * 6
+
+POSTS = {
+    "2015-11-02-first-light/index.md": (
+        "---\ntitle: First Light\n---\n"
+        f"{WORDS}\n\nThe [Gutenberg archive](https://www.gutenberg.org/ebooks/1342) keeps it.\n"
+    ),
+    "2015-11-02-first-light/comments/1.md": (
+        "---\nauthor: Ann\ndate: 2015-11-03\n---\n"
+        "See [my notes](https://example.org/ann/notes) and <https://example.org/plain>.\n"
+    ),
+    "2016-03-10-the-mill.md": (
+        f"---\ntitle: The Mill\n---\n{WORDS}\n\n"
+        "As [I wrote before](2015-11-02-first-light/), the light comes first.\n\n"
+        f"{WORDS}\n\n{WORDS}\n"
+    ),
+    "2016-08-21-last-word.md": (
+        "---\ntitle: Last Word\n---\nBack to [the mill](2016-03-10-the-mill.md) and "
+        "[the light](2015-11-02-first-light/#nowhere).\n"
+    ),
+}
+MATTER = {
+    "front/01-dedication.md": "---\ntitle: Dedication\n---\nFor the readers who wrote back.\n",
+    "front/02-foreword.md": f"---\ntitle: Foreword\n---\n{WORDS}\n",
+    "back/afterword.md": f"---\ntitle: Afterword\n---\n{WORDS}\n",
+}
+TOML = (
+    'title = "Letters Back"\nauthor = "A. Writer"\nlanguage = "en"\nparts = "year"\n'
+    'description = "A book of posts and their comments."\n'
+    'back_cover = "Two years of a blog.\\n\\nAnd the letters its readers sent."\n'
+)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = make_book(tmp_path_factory.mktemp("print-book") / "content", POSTS, TOML)
+    for name, text in MATTER.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("print-out")
+    book = load_book(root)
+    diagnostics = Diagnostics()
+    write_pdf(book, out / "chaptered.pdf", diagnostics, workers=2, progress=False)
+    assert diagnostics.warnings == []
+    write_pdf(book, out / "single.pdf", single_document=True)
+    write_epub(book, out / "book.epub", Diagnostics())
+    return {
+        "chaptered": out / "chaptered.pdf",
+        "single": out / "single.pdf",
+        "epub": out / "book.epub",
+    }
+
+
+@pytest.fixture(scope="module")
+def texts(built: dict[str, Path]) -> list[str]:
+    return page_texts(PdfReader(built["chaptered"]))
+
+
+def test_both_builds_make_the_same_book(built: dict[str, Path]) -> None:
+    one, other = PdfReader(built["single"]), PdfReader(built["chaptered"])
+    assert page_texts(one) == page_texts(other)
+    assert outline(one) == outline(other)
+
+
+def test_order_parts_and_matter_in_the_pdf(built: dict[str, Path], texts: list[str]) -> None:
+    marks = outline(PdfReader(built["chaptered"]))
+    titles = [t for t, _ in marks]
+    assert titles == [
+        "Contents", "Foreword", "2015", "First Light", "2016", "The Mill", "Last Word", "Afterword"
+    ]  # fmt: skip
+    pages = dict(marks)
+    assert all(page % 2 == 1 for title, page in marks if title != "Contents")  # right-hand
+    assert pages["First Light"] == pages["2015"] + 2  # the part's page, its blank verso
+    assert texts[pages["2015"]].strip() == ""
+    part_page = texts[pages["2015"] - 1]
+    assert part_page.strip() == "2015"  # no running head, no folio
+    dedication = next(n for n, t in enumerate(texts, 1) if "For the readers" in t)
+    assert dedication % 2 == 1 and dedication < pages["Contents"]
+    assert "Dedication" not in texts[dedication - 1]  # its title is for the contents only
+
+
+def test_contents_list_parts_and_matter_with_their_pages(
+    built: dict[str, Path], texts: list[str]
+) -> None:
+    pages = dict(outline(PdfReader(built["chaptered"])))
+    contents = texts[pages["Contents"] - 1]
+    entries = contents_entries(contents)
+    assert [t for t, _ in entries] == [
+        "Foreword", "First Light", "The Mill", "Last Word", "Afterword"
+    ]  # fmt: skip
+    assert all(page == pages[title] for title, page in entries)
+    lines = [line.strip() for line in contents.splitlines()]
+    assert lines.index("2015") < lines.index("2016")  # parts head their posts
+    assert "Dedication" not in contents
+
+
+def test_external_links_get_their_address_in_a_footnote(
+    built: dict[str, Path], texts: list[str]
+) -> None:
+    first = texts[dict(outline(PdfReader(built["chaptered"])))["First Light"] - 1]
+    notes = re.findall(r"^([a-z])\.\u2002(\S+)$", first, re.M)
+    assert notes == [
+        ("a", "https://www.gutenberg.org/ebooks/1342"),
+        ("b", "https://example.org/ann/notes"),
+    ]  # the address written as the link's text needs no note
+    assert "archivea" in first.replace("\n", " ")  # the call follows the link
+
+
+def test_links_to_other_posts_say_their_page(built: dict[str, Path], texts: list[str]) -> None:
+    pages = dict(outline(PdfReader(built["chaptered"])))
+    mill = " ".join(texts[pages["The Mill"] - 1].split())
+    assert f"I wrote before (see page {pages['First Light']})" in mill
+    last = " ".join(texts[pages["Last Word"] - 1].split())
+    assert f"the mill (see page {pages['The Mill']})" in last
+    assert f"the light (see page {pages['First Light']})" in last
+
+
+def test_the_epub_keeps_links_and_has_parts_and_matter(built: dict[str, Path]) -> None:
+    assert_epubcheck_clean(built["epub"])
+    with zipfile.ZipFile(built["epub"]) as z:
+        names = z.namelist()
+        chapter = z.read("EPUB/text/chapter-001.xhtml").decode()
+        part = z.read("EPUB/text/part-2015.xhtml").decode()
+        nav = z.read("EPUB/nav.xhtml").decode()
+        opf = z.read("EPUB/content.opf").decode()
+        dedication = z.read("EPUB/text/front-01-dedication.xhtml").decode()
+        afterword = z.read("EPUB/text/back-afterword.xhtml").decode()
+    assert 'href="https://www.gutenberg.org/ebooks/1342"' in chapter
+    assert "link-note" not in chapter and "see page" not in chapter
+    assert 'epub:type="part"' in part and 'role="doc-part"' in part
+    assert 'epub:type="dedication"' in dedication and 'role="doc-dedication"' in dedication
+    assert 'epub:type="afterword"' in afterword
+    manifest = dict(re.findall(r'<item href="([^"]+)" id="([^"]+)"', opf))
+    by_id = {v: k for k, v in manifest.items()}
+    spine = [by_id[i].removeprefix("text/") for i in re.findall(r'<itemref idref="([^"]+)"', opf)]
+    assert spine == [
+        "cover.xhtml", "titlepage.xhtml", "front-01-dedication.xhtml", "contents.xhtml",
+        "front-02-foreword.xhtml", "part-2015.xhtml", "chapter-001.xhtml", "part-2016.xhtml",
+        "chapter-002.xhtml", "chapter-003.xhtml", "back-afterword.xhtml", "colophon.xhtml",
+    ]  # fmt: skip
+    assert "EPUB/text/front-01-dedication.xhtml" in names
+    # nav: parts hold their posts; matter around them
+    toc = nav.split('epub:type="toc"')[1].split("</nav>")[0]
+    hrefs = re.findall(r'href="([^"]+)"', toc)
+    assert hrefs == [
+        "text/front-02-foreword.xhtml",
+        "text/part-2015.xhtml", "text/chapter-001.xhtml",
+        "text/part-2016.xhtml", "text/chapter-002.xhtml", "text/chapter-003.xhtml",
+        "text/back-afterword.xhtml", "text/colophon.xhtml",
+    ]  # fmt: skip
+    assert re.search(r"part-2015.xhtml\">2015</a><ol", toc)
+
+
+@pytest.mark.parametrize("style", ["endnotes", "none"])
+def test_links_as_endnotes_or_not_at_all(tmp_path: Path, style: str) -> None:
+    toml = f'title = "T"\nauthor = "A"\nlanguage = "en"\n[pdf]\nlinks = "{style}"\n'
+    root = make_book(tmp_path / "c", {k: v for k, v in POSTS.items() if "first" in k}, toml)
+    out = tmp_path / "b.pdf"
+    write_pdf(load_book(root), out, single_document=True)
+    text = "\n".join(page_texts(PdfReader(out)))
+    if style == "endnotes":
+        notes = text.split("Links", 1)[1].split()
+        assert notes[:2] == [
+            "https://www.gutenberg.org/ebooks/1342",
+            "https://example.org/ann/notes",
+        ]
+        assert "https://example.org/plain" not in notes  # its text is its address
+        assert "archive1" in " ".join(text.split()) and "notes2" in " ".join(text.split())
+    else:
+        assert "gutenberg.org" not in text and "Links" not in text
+
+
+# --- the wrap-around cover --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pages", "paper"), [(240, "cream"), (180, "white"), (60, "white")])
+def test_cover_sheet_size_from_pages_and_paper(
+    root: Path, tmp_path: Path, pages: int, paper: str
+) -> None:
+    book = load_book(root)
+    result = write_cover_pdf(book, tmp_path / "cover.pdf", pages, paper)
+    spine = pages * {"white": 0.002252, "cream": 0.0025}[paper]
+    page = PdfReader(result.path).pages[0]
+    width, height = 2 * 6 + spine + 2 * 0.125, 9 + 2 * 0.125
+    assert float(page.mediabox.width) == pytest.approx(width * PT, abs=0.01)
+    assert float(page.mediabox.height) == pytest.approx(height * PT, abs=0.01)
+    assert float(page.trimbox.width) == pytest.approx((width - 0.25) * PT, abs=0.01)
+    assert float(page.bleedbox.width) == pytest.approx(width * PT, abs=0.01)
+    assert result.spine == pytest.approx(spine)
+    text = page.extract_text()
+    assert "Two years of a blog." in text and "And the letters its readers sent." in text
+    # the spine: title and author there only from 100 pages
+    doc = pdfium.PdfDocument(str(result.path))
+    chars = doc[0].get_textpage()
+    left = (6 + 0.125) * PT
+    on_spine = [
+        c
+        for i, c in enumerate(chars.get_text_range())
+        if c.strip() and left <= chars.get_charbox(i)[0] <= left + spine * PT
+    ]
+    assert bool(on_spine) == printspec.spine_has_text(pages)
+
+
+def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(
+    tmp_path: Path,
+) -> None:
+    root = make_book(
+        tmp_path / "c",
+        {"2016-01-01-p.md": POSTS["2016-08-21-last-word.md"]},
+        'title = "Own Cover"\nauthor = "B"\nlanguage = "en"\ncover = "cover.jpg"\n'
+        'description = "What the book is about."\n',
+    )
+    Image.new("RGB", (1900, 2800), (200, 180, 120)).save(root / "cover.jpg", quality=90)
+    diagnostics = Diagnostics()
+    result = write_cover_pdf(load_book(root), tmp_path / "cover.pdf", 120, "white", diagnostics)
+    assert diagnostics.warnings == []  # 1900 px over 6.125 in: over 300 dpi
+    page = PdfReader(result.path).pages[0]
+    images = list(page.images)
+    assert [(i.image.width, i.image.height) for i in images] == [(1900, 2800)]  # as it is
+    assert "What the book is about." in page.extract_text()
+    small = tmp_path / "small.jpg"
+    Image.new("RGB", (600, 900), (20, 20, 20)).save(small)
+    (root / "cover.jpg").write_bytes(small.read_bytes())
+    diagnostics = Diagnostics()
+    write_cover_pdf(load_book(root), tmp_path / "cover2.pdf", 120, "white", diagnostics)
+    assert [w.code for w in diagnostics.warnings] == ["low-resolution-image"]
