@@ -68,6 +68,19 @@ def _hide(element: Any) -> None:
         _append_style(node, "bookmark-level:none;")
 
 
+def _placeholders(container: Any, names: Any) -> None:
+    """Empty anchors named ``names``, first in ``container``: blocks of no height at the
+    top of a page, which can never push anything onto another page (a line at the end
+    of the document could)."""
+    names = list(names)
+    if not names:
+        return
+    holder = lxml_html.Element("div", style=HIDDEN)
+    for name in names:
+        holder.append(lxml_html.Element("div", id=name, style=HIDDEN))
+    container.insert(0, holder)
+
+
 def _serialize(root: Any) -> str:
     text: str = lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return text
@@ -126,16 +139,14 @@ class DocumentMaker:
             if (href := node.get("href", "")).startswith("#") and len(href) > 1
         }
         missing = tuple(sorted(wanted - ids))
-        for name in missing:
-            placeholder = lxml_html.Element("span", id=name, style=HIDDEN)
-            body.append(placeholder)
+        _placeholders(first, missing)
         return _serialize(root), missing
 
     def front(self, light: list[RenderedChapter], starts: list[int]) -> str:
         """The front matter, its links to chapters numbered with the chapters' first pages.
 
-        See :mod:`publish.writers.pdf_numbers`; each chapter gets a hidden anchor at the
-        end, so the contents' links are kept (the join points them at the chapters).
+        See :mod:`publish.writers.pdf_numbers`; each chapter gets a hidden anchor, so the
+        contents' links are kept (the join points them at the chapters).
         """
         root = self._render(light, self.context)
         body = root.body
@@ -152,6 +163,7 @@ class DocumentMaker:
         style = lxml_html.Element("style")
         style.text = self.overrides
         root.head.append(style)
-        for ch in light:
-            body.append(lxml_html.Element("span", id=ch.id, style=HIDDEN))
+        children = _element_children(body)
+        if children:
+            _placeholders(children[0], [ch.id for ch in light])
         return _serialize(root)
