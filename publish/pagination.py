@@ -226,7 +226,8 @@ def paginate(book: Any, diagnostics: Any = None) -> list[PageBreak]:
     """Lay ``book`` out as the PDF writer's single-document build does; return its breaks.
 
     For an EPUB with the print edition's pages when no PDF is built alongside it. The
-    layout takes as long as a PDF build's.
+    layout takes as long as a one-document PDF build's (a second or third layout when the
+    gutter or a "see page" number changes, see :mod:`publish.writers.print_fit`).
     """
     from publish.writers.pdf import laid_out
 
