@@ -117,15 +117,41 @@ def epub(ctx: click.Context, source: Path, output: Path | None) -> None:
     "--variant", type=click.Choice(printspec.VARIANTS, case_sensitive=False),
     help="Write a PDF variant: PDF/A (archiving), PDF/X (print shops), PDF/UA (tagged).",
 )  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(min=1),
+    help="Processes that lay out chapters at once (default: one a core).",
+)  # fmt: skip
+@click.option(
+    "--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/cache"),
+    show_default=True, help="Keep laid-out chapters here; a rebuild redoes only what changed.",
+)  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Lay out every chapter, keep nothing.")
+@click.option(
+    "--single-document", is_flag=True,
+    help="Lay the book out as one document (slower and hungrier; the reference layout).",
+)  # fmt: skip
 @click.pass_context
-def pdf(ctx: click.Context, source: Path, output: Path | None, variant: str | None) -> None:
+def pdf(
+    ctx: click.Context,
+    source: Path,
+    output: Path | None,
+    variant: str | None,
+    workers: int | None,
+    cache: Path,
+    no_cache: bool,
+    single_document: bool,
+) -> None:
     """Build a print-ready PDF from SOURCE (a content folder, default: content/)."""
     from publish.writers.pdf import write_pdf
 
     def action(diagnostics: Diagnostics) -> str:
         book = load_book(source, diagnostics)
         out = output or _default_output(book, "pdf")
-        result = write_pdf(book, out, diagnostics, variant=variant)
+        result = write_pdf(
+            book, out, diagnostics, variant=variant, workers=workers,
+            cache=None if no_cache or single_document else cache,
+            single_document=single_document,
+        )  # fmt: skip
         size = _size(result.bytes)
         kind = f" ({result.variant.upper()})" if result.variant else ""
         return (
