@@ -102,3 +102,22 @@ def test_a_link_to_an_anchor_another_post_lacks_points_at_that_post(tmp_path: Pa
     a, b = _render(make_book(tmp_path, posts))
     assert f'href="#{a.id}-here"' in b.body
     assert f'href="#{a.id}"' in b.body
+
+
+def test_a_converter_stopped_half_way_is_not_used_again() -> None:
+    import pytest
+
+    from publish.render import markup
+
+    first = markup._converter()
+    original = first.convert
+
+    def explode(text: str) -> str:
+        first.convert = original  # type: ignore[method-assign]
+        raise RecursionError
+
+    first.convert = explode  # type: ignore[method-assign]
+    with pytest.raises(markup.TooDeep):
+        markup.markdown_to_html("anything")
+    assert markup._converter() is not first
+    assert markup.markdown_to_html("Fish & chips") == "<p>Fish &amp; chips</p>"

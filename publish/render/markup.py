@@ -98,8 +98,11 @@ def markdown_to_html(text: str) -> str:
     try:
         return str(converter.reset().convert(text))
     except RecursionError as exc:  # e.g. hundreds of lists inside each other
-        converter.reset()
+        _converter.cache_clear()  # a converter stopped half-way keeps state reset() misses
         raise TooDeep from exc
+    except BaseException:
+        _converter.cache_clear()
+        raise
 
 
 def _census(fragment: str) -> Counter[tuple[str, str]]:
