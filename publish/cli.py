@@ -5,6 +5,7 @@ Exit status: 0 done, 1 bad input or a failed build (one line a problem), 2 bad u
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -256,6 +257,7 @@ def import_(
     comments, one file a comment. Files already there are never replaced without --force.
     """
     from publish.sources.importers import import_export, merge_comments, write_content
+    from publish.sources.importers.write import write_appendices
 
     def action(diagnostics: Diagnostics) -> str:
         options = {"include_pages": pages, "include_pingbacks": pingbacks}
@@ -265,7 +267,12 @@ def import_(
             book = merge_comments(book, threads, diagnostics)
         if not book.posts:
             raise PublishError("no-posts", "the export has no published posts", export)
-        written = write_content(book, output, force=force)
+        kept_pages = [post for post in book.posts if post.slug in set(report.pages)]
+        if kept_pages:  # the blog's pages go to the back of the book, as appendices
+            posts = tuple(p for p in book.posts if p not in kept_pages)
+            book = dataclasses.replace(book, posts=posts)
+        written = write_content(book, output, force=force) if book.posts else []
+        written += write_appendices(kept_pages, output / "back", force=force)
         for counted in [k for k in diagnostics.counters if k in ("posts", "comments")]:
             del diagnostics.counters[counted]  # the report says these, and what was left out
         for counted in [k for k in diagnostics.counters if k.startswith("skipped: ")]:

@@ -66,3 +66,20 @@ def test_books_build_straight_from_an_export(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "2 chapters" in result.output
+
+
+def test_import_with_pages_puts_them_at_the_back_as_appendices(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+
+    out = tmp_path / "content"
+    result = CliRunner().invoke(
+        cli, ["import", str(DATA / "blogger-legacy.xml"), "--pages", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [appendix] = (out / "back").iterdir()
+    assert "type: appendix" in appendix.read_text()
+    assert not any("about" in p.name for p in (out / "posts").iterdir())
+    built = CliRunner().invoke(cli, ["epub", str(out), "-o", str(tmp_path / "b.epub")])
+    assert built.exit_code == 0, built.output

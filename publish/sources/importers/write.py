@@ -152,3 +152,24 @@ def _write(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_appendices(pages: list[Post], folder: Path, force: bool = False) -> list[Path]:
+    """The blog's pages as back matter (``content/back/NN-slug.md``, type ``appendix``).
+
+    Their comments are not kept: back matter has none. Existing files are an error unless
+    ``force``.
+    """
+    files = [
+        (
+            folder / f"{n:02d}-{page.slug}.md",
+            _front_matter({"title": page.title, "type": "appendix"}, page.body.text),
+        )
+        for n, page in enumerate(pages, start=1)
+    ]
+    clashes = [path for path, _ in files if path.exists()]
+    if clashes and not force:
+        raise PublishError("exists", "already exists; not overwritten (use --force)", clashes[0])
+    for path, text in files:
+        _write(path, text)
+    return [path for path, _ in files]
