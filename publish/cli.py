@@ -98,15 +98,26 @@ def cli(ctx: click.Context, strict: bool, debug: bool) -> None:
 @cli.command()
 @source_argument
 @output_option
+@click.option(
+    "--page-list", is_flag=True,
+    help="Mark the print edition's pages in the EPUB (lays the PDF out once; slower).",
+)  # fmt: skip
 @click.pass_context
-def epub(ctx: click.Context, source: Path, output: Path | None) -> None:
+def epub(ctx: click.Context, source: Path, output: Path | None, page_list: bool) -> None:
     """Build an EPUB 3 from SOURCE (a content folder, default: content/)."""
     from publish.writers.epub import write_epub
 
     def action(diagnostics: Diagnostics) -> str:
         book = load_book(source, diagnostics)
-        result = write_epub(book, output or _default_output(book, "epub"), diagnostics)
-        return f"Wrote {result.path}: {result.chapters} chapters, {_size(result.bytes)}"
+        breaks = None
+        if page_list:
+            from publish.pagination import paginate
+
+            breaks = paginate(book, diagnostics)
+        out = output or _default_output(book, "epub")
+        result = write_epub(book, out, diagnostics, page_breaks=breaks)
+        pages = f", a page list of {len(breaks)} print pages" if breaks else ""
+        return f"Wrote {result.path}: {result.chapters} chapters{pages}, {_size(result.bytes)}"
 
     _run(ctx, action)
 

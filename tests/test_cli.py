@@ -83,3 +83,18 @@ def test_import_with_pages_puts_them_at_the_back_as_appendices(tmp_path: Path) -
     assert not any("about" in p.name for p in (out / "posts").iterdir())
     built = CliRunner().invoke(cli, ["epub", str(out), "-o", str(tmp_path / "b.epub")])
     assert built.exit_code == 0, built.output
+
+
+def test_epub_with_the_print_editions_page_list(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+
+    from helpers import assert_epubcheck_clean, epub_text
+
+    out = tmp_path / "pages.epub"
+    result = CliRunner().invoke(cli, ["epub", str(REPO / "content"), "--page-list", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "a page list of" in result.output
+    assert 'epub:type="page-list"' in epub_text(out, "EPUB/nav.xhtml")
+    assert_epubcheck_clean(out)
