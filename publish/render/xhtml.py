@@ -128,8 +128,13 @@ def _fix_anchor(el: html.HtmlElement, place: Place, ids: set[str]) -> None:
     if target in ids:
         el.set("href", f"#{target}")
         return
+    _unlink(el, place, href, ", which is nowhere in the text")
+
+
+def _unlink(el: html.HtmlElement, place: Place, href: str, why: str) -> None:
+    """A link that leads nowhere in the book: warn, and keep its text without the link."""
     place.diagnostics.warn(
-        "dead-link", f"link to '{href[:120]}', which is nowhere in the text; kept as text",
+        "dead-link", f"link to '{href[:120]}'{why}; kept as text",
         place.source, _line_of(place.source, href),
     )  # fmt: skip
     el.attrib.pop("href", None)
@@ -147,11 +152,9 @@ def _fix_link(el: html.HtmlElement, place: Place) -> None:
     if not re.match(r"^(https?|mailto):", href, re.I):
         # A relative link to something that is not a post of this book leads nowhere.
         if href:
-            place.diagnostics.warn(
-                "dead-link", f"link to '{href[:120]}' is not a post of this book; kept as text",
-                place.source, _line_of(place.source, href),
-            )  # fmt: skip
-        el.attrib.pop("href", None)
+            _unlink(el, place, href, " is not a post of this book")
+        else:
+            el.attrib.pop("href", None)
 
 
 def _fix_image(el: html.HtmlElement, place: Place) -> None:
