@@ -112,12 +112,46 @@ def test_contents_list_parts_and_matter_with_their_pages(
     contents = texts[pages["Contents"] - 1]
     entries = contents_entries(contents)
     assert [t for t, _ in entries] == [
-        "Foreword", "First Light", "The Mill", "Last Word", "Afterword"
-    ]  # fmt: skip
+        "Foreword", "2015", "First Light", "2016", "The Mill", "Last Word", "Afterword"
+    ]  # fmt: skip  # parts head their posts
     assert all(page == pages[title] for title, page in entries)
-    lines = [line.strip() for line in contents.splitlines()]
-    assert lines.index("2015") < lines.index("2016")  # parts head their posts
     assert "Dedication" not in contents
+
+
+def _contents_pages(texts: list[str], marks: list[tuple[str, int]]) -> list[str]:
+    """The text of every page of the contents: from its bookmark to the next one's page."""
+    titles = [title for title, _ in marks]
+    start = dict(marks)["Contents"]
+    end = marks[titles.index("Contents") + 1][1]
+    return texts[start - 1 : end - 1]
+
+
+@pytest.mark.parametrize("build", ["chaptered", "single"])
+def test_contents_give_each_part_its_title_pages_number(built: dict[str, Path], build: str) -> None:
+    reader = PdfReader(built[build])
+    texts = page_texts(reader)
+    entries = [
+        entry
+        for text in _contents_pages(texts, outline(reader))
+        for entry in contents_entries(text)
+    ]
+    parts = {title: page for title, page in entries if title in ("2015", "2016")}
+    assert set(parts) == {"2015", "2016"}
+    for year, page in parts.items():
+        # the page whose whole text is the year: the part's title page
+        assert [n for n, text in enumerate(texts, 1) if text.strip() == year] == [page]
+    assert parts["2015"] < parts["2016"]
+
+
+def test_parts_numbers_come_back_from_the_build_cache(
+    root: Path, built: dict[str, Path], tmp_path: Path
+) -> None:
+    """A second build from the cache lays nothing out again and numbers the parts the same."""
+    book, cache = load_book(root), tmp_path / "cache"
+    for n in (1, 2):
+        write_pdf(book, tmp_path / f"{n}.pdf", workers=2, progress=False, cache=cache)
+    expected = page_texts(PdfReader(built["chaptered"]))
+    assert page_texts(PdfReader(tmp_path / "2.pdf")) == expected
 
 
 def test_external_links_get_their_address_in_a_footnote(

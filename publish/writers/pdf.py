@@ -108,7 +108,12 @@ def _render_html(
     html = (
         environment(book)
         .get_template("pdf/book.html.j2")
-        .render(**_context(book, opening=opening), chapters=chapters, href=lambda ch: f"#{ch.id}")
+        .render(
+            **_context(book, opening=opening),
+            chapters=chapters,
+            href=lambda ch: f"#{ch.id}",
+            part_href=lambda part: f"#{part.id}",
+        )
     )
     printed = frozenset(pair for pairs in renderer.printed.values() for pair in pairs)
     return html, len(chapters), printed

@@ -5,8 +5,8 @@
 2. Each chapter's document is laid out in a pool of processes; its pages are numbered from
    where it starts in the book (see :mod:`publish.writers.pdf_worker`). Memory then
    depends on the longest chapter, not on the book.
-3. The front matter is laid out again with the chapters' real first pages, for the
-   contents' page numbers.
+3. The front matter is laid out again with the chapters' real first pages (and the
+   parts' title pages), for the contents' page numbers.
 4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_merge`).
 """
 
@@ -121,8 +121,9 @@ def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
     rendered = [build.renderer.render(chapter) for chapter in batch.chapters]
     html, placeholders = build.maker.chapters(rendered)
     ids = tuple(ch.id for ch in batch.chapters)
+    parts = tuple(ch.part.id for ch in batch.chapters if ch.part is not None)
     return ChapterTask(
-        batch.index, html, build.work / f"batch-{batch.index:05d}.pdf", ids
+        batch.index, html, build.work / f"batch-{batch.index:05d}.pdf", ids, parts
     ), placeholders
 
 
@@ -292,7 +293,12 @@ def build_chaptered(
         build = Build(plan, maker, renderer, settings, work, count, progress, cache)
         light = light_chapters(plan, renderer.target)
         guess = [7 + 6 * n for n in range(len(light))]  # numbers about as wide as the real ones
-        guess_html = maker.front(light, guess)
+        guess_parts = {  # a part's page: two before its first chapter's
+            ch.chapter.part.id: max(1, n - 2)
+            for ch, n in zip(light, guess, strict=True)
+            if ch.chapter.part is not None
+        }
+        guess_html = maker.front(light, guess, guess_parts)
         guess_key = cache.key(guess_html) if cache is not None else ""
         front_pages = cache.get_number(guess_key) if cache is not None else None
         ctx = multiprocessing.get_context("fork")
@@ -312,7 +318,8 @@ def build_chaptered(
                     if cache is not None:
                         cache.put_number(guess_key, front_pages)
                 starts = [start for r in chapters for start in r.chapter.chapter_starts]
-                front = _front(build, pool, maker.front(light, starts), "front.pdf")
+                parts = {k: v for r in chapters for k, v in r.chapter.part_starts.items()}
+                front = _front(build, pool, maker.front(light, starts, parts), "front.pdf")
             # The workers are gone before the join: their memory and the join's never add up.
             front_pages = front.pages
             clock.mark("front matter")
@@ -353,7 +360,8 @@ def _join(
     front: ChapterPdf, front_pages: int, light: list[RenderedChapter], chapters: list[Rendered]
 ) -> Joiner:
     joiner = Joiner()
-    joiner.add(front, front_pages, skip=frozenset(ch.id for ch in light))
+    parts = {ch.chapter.part.id for ch in light if ch.chapter.part is not None}
+    joiner.add(front, front_pages, skip=frozenset(ch.id for ch in light) | parts)
     for rendered in chapters:
         while joiner.count + 1 < rendered.chapter.start:
             joiner.blank()

@@ -29,7 +29,7 @@ import weasyprint
 from publish.assembly import Chapter, Plan
 from publish.writers.pdf_worker import ChapterPdf, FontUse
 
-FORMAT = 1  # of the entries; bump when what is stored or how it is laid out changes
+FORMAT = 2  # of the entries; bump when what is stored or how it is laid out changes
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 _REFERENCE = re.compile(r"""\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']""")
 
@@ -132,6 +132,7 @@ class PdfCache:
             pages=int(data["pages"]),
             start=int(data["start"]),
             chapter_starts=tuple(data["chapter_starts"]),
+            part_starts={str(k): int(v) for k, v in data.get("part_starts", {}).items()},
             fonts=fonts,
             warnings=tuple(data["warnings"]),
         )
@@ -152,7 +153,7 @@ class PdfCache:
         self.used.add(key)
         return ChapterPdf(
             result.index, pdf, result.pages, result.start, result.chapter_starts,
-            result.fonts, result.warnings,
+            result.fonts, result.warnings, result.part_starts,
         )  # fmt: skip
 
     def get_number(self, key: str) -> int | None:

@@ -19,7 +19,7 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from publish.assembly import Plan
+from publish.assembly import Part, Plan
 from publish.errors import Diagnostics
 from publish.model import Body
 from publish.render.chapters import ChapterRenderer, RenderedChapter
@@ -111,7 +111,8 @@ class DocumentMaker:
 
     def _render(self, chapters: list[RenderedChapter], context: dict[str, Any]) -> Any:
         href: Callable[[RenderedChapter], str] = lambda ch: f"#{ch.id}"  # noqa: E731
-        text = self.template.render(**context, chapters=chapters, href=href)
+        part_href: Callable[[Part], str] = lambda part: f"#{part.id}"  # noqa: E731
+        text = self.template.render(**context, chapters=chapters, href=href, part_href=part_href)
         return lxml_html.document_fromstring(text)
 
     def chapters(self, batch: list[RenderedChapter]) -> tuple[str, tuple[str, ...]]:
@@ -142,28 +143,37 @@ class DocumentMaker:
         _placeholders(first, missing)
         return _serialize(root), missing
 
-    def front(self, light: list[RenderedChapter], starts: list[int]) -> str:
-        """The front matter, its links to chapters numbered with the chapters' first pages.
+    def front(self, light: list[RenderedChapter], starts: list[int], parts: dict[str, int]) -> str:
+        """The front matter, its links to chapters numbered with the chapters' first pages,
+        and its links to parts with their title pages' (``parts``: a part's id -> its page).
 
-        See :mod:`publish.writers.pdf_numbers`; each chapter gets a hidden anchor, so the
-        contents' links are kept (the join points them at the chapters).
+        See :mod:`publish.writers.pdf_numbers`; each chapter and part gets a hidden anchor,
+        so the contents' links are kept (the join points them at the chapters and parts).
+        A part whose page is not known (a template without its title page) is listed
+        without a number.
         """
         root = self._render(light, self.context)
         body = root.body
         first_page = {ch.id: start for ch, start in zip(light, starts, strict=True)}
+        part_ids = [ch.chapter.part.id for ch in light if ch.chapter.part is not None]
+        first_page.update((name, parts[name]) for name in part_ids if name in parts)
         for child in _element_children(body):
             if child.get("id") in first_page or any(
                 node.get("id") in first_page for node in child.iter() if isinstance(node.tag, str)
             ):
                 body.remove(child)
-        for node in body.iter():
+        for node in list(body.iter()):
             href = node.get("href", "") if isinstance(node.tag, str) else ""
             if href.startswith("#") and href[1:] in first_page:
                 _append_style(node, f"counter-reset:{COUNTER} {first_page[href[1:]]};")
+            elif href.startswith("#") and href[1:] in part_ids:
+                node.drop_tag()  # no page to give it
         style = lxml_html.Element("style")
         style.text = self.overrides
         root.head.append(style)
         children = _element_children(body)
         if children:
-            _placeholders(children[0], [ch.id for ch in light])
+            _placeholders(
+                children[0], [ch.id for ch in light] + [p for p in part_ids if p in parts]
+            )
         return _serialize(root)

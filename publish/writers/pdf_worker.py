@@ -149,6 +149,7 @@ class ChapterTask:
     html: str
     output: Path
     chapter_ids: tuple[str, ...] = ()  # of the chapters in the document, to find where they start
+    part_ids: tuple[str, ...] = ()  # of the parts whose title page is in the document
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class ChapterPdf:
     chapter_starts: tuple[int, ...] = ()  # the page number each chapter starts on
     fonts: dict[str, FontUse] = field(default_factory=dict)  # by resource name
     warnings: tuple[str, ...] = ()
+    part_starts: dict[str, int] = field(default_factory=dict)  # a part's id -> its title page
 
 
 class _CollectWarnings(logging.Handler):
@@ -267,6 +269,7 @@ def render(
             for name in page.anchors:
                 first_page.setdefault(name, number)
         starts = tuple(first_page[name] for name in task.chapter_ids)
+        parts = {name: first_page[name] for name in task.part_ids if name in first_page}
     except BaseException:
         if numbering is not None:
             numbering.fail()
@@ -280,6 +283,7 @@ def render(
         pages=len(document.pages),
         start=offset + 1,
         chapter_starts=starts,
+        part_starts=parts,
         fonts=fonts,
         warnings=tuple(handler.messages),
     )
