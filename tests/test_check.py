@@ -190,6 +190,78 @@ def test_the_command_exit_status(broken: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
 
 
+@pytest.fixture(scope="module")
+def with_matter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean post, and front and back matter made to break the rules on bodies."""
+    root = tmp_path_factory.mktemp("check-matter") / "content"
+    posts = {
+        "2020-01-01-hello.md": "---\ntitle: Hello\n---\nAll good.\n",
+        "2020-01-05-draft.md": "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
+    }
+    make_book(root, posts, TOML)
+    matter = {
+        "front/01-dedication.md": "---\ntitle: Dedication\n---\nFor Ann, 😀.\n",  # 4: glyph
+        "front/02-foreword.md": (
+            "---\ntitle: Foreword\n---\n"  # lines 1-3
+            "A word first.\n\n"  # 4
+            "![](small.png)\n\n"  # 6: no alt, too small for print (beside the file)
+            "See [the post](../posts/2020-01-01-hello.md) and [a ghost](../posts/ghost.md).\n\n"  # 8
+            "![Gone](gone.png) ![Far](https://example.com/far.png)\n"  # 10
+        ),
+        "back/01-afterword.md": "---\ntitle: Afterword\n---\n\n",  # 4: empty
+        "back/02-appendix.md": (
+            "---\ntitle: Sources\ncolour: red\n---\n"  # 3: unknown key
+            "See [the foreword](../front/02-foreword.md) and [a draft](../posts/2020-01-05-draft.md).\n"
+        ),  # 5: the link to the foreword is to a page of the book; the draft is not in it
+        "back/03-notes.md": "---\ntitle: Notes\ntype: poem\n---\nVerse.\n",  # 3: bad type
+    }
+    for name, text in matter.items():
+        write(root / name, text)
+    Image.new("RGB", (300, 200), "white").save(root / "front" / "small.png")
+    return root
+
+
+def test_front_and_back_matter_are_checked_like_posts(with_matter: Path) -> None:
+    found = check_book(with_matter)
+    at = [(f.file.parent.name, f.file.name, f.line, f.code) for f in found if f.file]
+    assert at == [
+        ("back", "01-afterword.md", 4, "empty-post"),
+        ("back", "02-appendix.md", 3, "unknown-key"),
+        ("back", "02-appendix.md", 5, "dead-link"),
+        ("back", "03-notes.md", 3, "bad-value"),
+        ("front", "01-dedication.md", 4, "missing-glyph"),
+        ("front", "02-foreword.md", 6, "missing-alt"),
+        ("front", "02-foreword.md", 6, "low-resolution-image"),
+        ("front", "02-foreword.md", 8, "dead-link"),
+        ("front", "02-foreword.md", 10, "missing-image"),
+        ("front", "02-foreword.md", 10, "remote-image"),
+    ]
+    messages = {(f.file.name, f.code): f.message for f in found if f.file}
+    assert messages[("01-afterword.md", "empty-post")] == "afterword 'Afterword' has no text"
+    assert "'../posts/ghost.md' goes nowhere" in messages[("02-foreword.md", "dead-link")]
+    assert "the draft 'Draft'" in messages[("02-appendix.md", "dead-link")]
+    assert "62 dpi" in messages[("02-foreword.md", "low-resolution-image")]
+    assert "U+1F600" in messages[("01-dedication.md", "missing-glyph")]
+    assert found[3].is_error and "'type' must be one of" in found[3].message
+
+
+def test_matter_is_checked_in_a_loaded_book_and_by_the_command(with_matter: Path) -> None:
+    (with_matter / "back" / "03-notes.md").rename(with_matter / "notes.bak")
+    try:
+        book = load_book(with_matter, Diagnostics())
+        codes = {(f.file.name if f.file else "", f.code) for f in check_book(book)}
+    finally:
+        (with_matter / "notes.bak").rename(with_matter / "back" / "03-notes.md")
+    assert {("01-dedication.md", "missing-glyph"), ("02-foreword.md", "dead-link")} <= codes
+    result = CliRunner().invoke(cli, ["check", str(with_matter)])
+    assert result.exit_code == 1
+    assert (
+        f"{with_matter / 'front' / '02-foreword.md'}:6: warning: image 'small.png' has no alt"
+        in result.stdout
+    )
+    assert "4 errors, 6 warnings" in result.stderr
+
+
 def test_lengths() -> None:
     assert inches("6in") == 6 and inches("25.4mm") == 1 and inches("72pt") == 1
     assert inches("wide") is None

@@ -8,6 +8,9 @@ Like the Standard Ebooks ``se lint``, one module per family of rules:
 - ``loading``: what reading the content finds (a reply whose parent is missing, and every
   error and warning of the loader), without stopping at the first.
 
+The rules on bodies read every text the book prints: posts, comments, and the front and
+back matter (``content/front``, ``content/back``: a dedication, a foreword, appendices...).
+
 ``check_book`` returns the findings; :data:`CODES` lists every code with its severity.
 """
 

@@ -16,11 +16,20 @@ from publish.render.markup import markdown_to_html, sanitize
 
 @dataclass(frozen=True)
 class Text:
-    """A body as the book shows it: whose it is, where it was written, its HTML tree."""
+    """A body as the book shows it: whose it is, where it was written, its HTML tree.
+
+    ``kind`` is the chapter's: "post", or a kind of front or back matter ("dedication",
+    "foreword", ...), whose ``post`` stands for the matter's page as the book shows it.
+    """
 
     post: Post
     comment: Comment | None
     tree: html.HtmlElement
+    kind: str = "post"
+
+    @property
+    def is_matter(self) -> bool:
+        return self.kind != "post"
 
     @property
     def source(self) -> Path | None:
@@ -50,10 +59,12 @@ class Context:
         self.findings.append(Finding(code, message, severity or CODES[code][0], file, line))
 
     def texts(self) -> Iterator[Text]:
-        """Every body in the book: each post's, then its comments' (replies included)."""
-        for chapter in self.plan.chapters:
+        """Every body in the book, in reading order: the front matter's pages (a dedication
+        and an epigraph too), each post's and then its comments' (replies included), the
+        back matter's."""
+        for chapter in self.plan.opening + self.plan.chapters:
             post = chapter.post
-            yield Text(post, None, _tree(post.body))
+            yield Text(post, None, _tree(post.body), chapter.kind)
             for comment in post.all_comments():
                 yield Text(post, comment, _tree(comment.body))
 

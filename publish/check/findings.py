@@ -20,7 +20,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "missing-alt": ("warning", "an image without alt text (no text alternative)"),
     "remote-image": ("warning", "a remote image, left out of the book"),
     "low-resolution-image": ("warning", "an image under 300 dpi at its printed width"),
-    "empty-post": ("warning", "a post with no text"),
+    "empty-post": ("warning", "a post (or a page of front or back matter) with no text"),
     "empty-comment": ("warning", "a comment with no text"),
     "duplicate-title": ("warning", "two posts of the book with the same title"),
     "missing-glyph": ("warning", "a character the book face (Linux Libertine) cannot draw"),

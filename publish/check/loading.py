@@ -1,12 +1,14 @@
 """Read a book for the lint: every problem reported, as much of the book read as can be.
 
-The build stops at the first error; the lint reads on. A post that cannot be read is
-reported and left out; a reply whose parent is missing is reported and kept at the top
-level; the loader's own warnings (unknown keys, stray files) become findings.
+The build stops at the first error; the lint reads on. A post, or a page of front or back
+matter (``content/front``, ``content/back``), that cannot be read is reported and left out;
+a reply whose parent is missing is reported and kept at the top level; the loader's own
+warnings (unknown keys, stray files) become findings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from publish.check.context import Context
@@ -16,6 +18,7 @@ from publish.model import Book, Comment, Post
 from publish.sources import load_book
 from publish.sources.config import load_config
 from publish.sources.content import _post_entries, book_from_config, read_post
+from publish.sources.matter import read_matter
 from publish.sources.textfile import Document
 
 
@@ -65,7 +68,10 @@ def load_leniently(source: Path, diagnostics: Diagnostics) -> tuple[Book | None,
             posts.append(read_post(entry, diagnostics, on_orphan=orphan))
         except PublishError as error:
             findings.append(_error(error))
-    return book_from_config(config, tuple(posts), source.resolve()), findings
+    book = book_from_config(config, tuple(posts), source.resolve())
+    # Named as the posts are (the folder as given), not resolved as a build has them.
+    front, back = read_matter(source, diagnostics, on_error=lambda e: findings.append(_error(e)))
+    return dataclasses.replace(book, front_matter=front, back_matter=back), findings
 
 
 def warnings_as_findings(diagnostics: Diagnostics, context: Context) -> None:

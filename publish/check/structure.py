@@ -20,7 +20,10 @@ def check_empty(context: Context) -> None:
             continue
         line = context.body_line(text.source)
         if text.comment is None:
-            context.report("empty-post", f"post '{text.post.title}' has no text", text.source, line)
+            what = text.kind if text.is_matter else "post"
+            context.report(
+                "empty-post", f"{what} '{text.post.title}' has no text", text.source, line
+            )
         else:
             context.report(
                 "empty-comment",

@@ -11,9 +11,10 @@ the last post (back) and are.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from publish.errors import Diagnostics
+from publish.errors import Diagnostics, PublishError
 from publish.limits import xml_safe
 from publish.model import MATTER_KINDS, Body, Matter
 from publish.sources.textfile import parse_document
@@ -50,11 +51,27 @@ def _read(path: Path, generic: str, diagnostics: Diagnostics) -> Matter:
     )
 
 
-def read_matter(root: Path, diagnostics: Diagnostics) -> tuple[tuple[Matter, ...], ...]:
-    """The book's front matter and back matter, each in file-name order."""
+def read_matter(
+    root: Path,
+    diagnostics: Diagnostics,
+    on_error: Callable[[PublishError], None] | None = None,
+) -> tuple[tuple[Matter, ...], ...]:
+    """The book's front matter and back matter, each in file-name order.
+
+    A file that cannot be read raises its error, or, with ``on_error`` (the lint, which
+    reads on), is passed to it and left out.
+    """
     out = []
     for folder in ("front", "back"):
         where = root / folder
         files = sorted(where.glob("*.md")) if where.is_dir() else []
-        out.append(tuple(_read(path, folder, diagnostics) for path in files))
+        read = []
+        for path in files:
+            try:
+                read.append(_read(path, folder, diagnostics))
+            except PublishError as error:
+                if on_error is None:
+                    raise
+                on_error(error)
+        out.append(tuple(read))
     return out[0], out[1]
