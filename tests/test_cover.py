@@ -78,6 +78,28 @@ def test_long_titles_and_names_stay_inside_the_frame(book: Book) -> None:
         assert {c for _, c in column.getcolors(maxcolors=4096) or []} == {ground}, x
 
 
+def test_drawn_at_another_size_with_bleed_the_design_is_the_same(book: Book) -> None:
+    """The print cover's front: 1838 x 2775 px (6.125 x 9.25 in at 300 dpi), bleed at the
+    top, bottom and fore edge (38 px). The bleed is ground; the frame and the text keep
+    their places from the trim's edges, scaled."""
+    size, bleed = (1838, 2775), (0, 38, 38, 38)
+    image = draw_cover(book, size, bleed)
+    palette = palette_for(book)
+    assert image.size == size
+    for box in ((0, 0, 1838, 38), (1800, 0, 1838, 2775), (0, 2737, 1838, 2775)):
+        assert {c for _, c in image.crop(box).getcolors(maxcolors=4096) or []} == {palette.ground}
+    scale = min(1800 / WIDTH, 2699 / HEIGHT)
+    middle = 38 + 2699 // 2
+    assert image.getpixel((round(72 * scale), middle)) == palette.accent  # the frame
+    assert image.getpixel((1800 - round(72 * scale), middle)) == palette.accent
+    assert image.getpixel((round(60 * scale), middle)) == palette.ground
+    small = _ink_rows(draw_cover(book), palette.ground)
+    trim = image.crop((0, 38, 1800, 2737)).resize((round(1800 / scale), 2560))
+    large = _ink_rows(trim, palette.ground)
+    assert abs(large[0] - small[0]) <= 8 and abs(large[-1] - small[-1]) <= 8
+    assert cover_image(book, size, bleed) == cover_image(book, size, bleed)
+
+
 def test_the_epub_uses_the_generated_cover(tmp_path: Path, book: Book) -> None:
     import zipfile
 
@@ -87,6 +109,7 @@ def test_the_epub_uses_the_generated_cover(tmp_path: Path, book: Book) -> None:
     write_epub(book, out)
     with zipfile.ZipFile(out) as z:
         assert z.read("EPUB/images/cover.png") == cover_image(book)
+        assert Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).size == (1600, 2560)
         opf = z.read("EPUB/content.opf").decode()
         page = z.read("EPUB/text/cover.xhtml").decode()
     assert re.search(r'<item [^>]*href="images/cover.png"[^>]*properties="cover-image"', opf)

@@ -3,11 +3,14 @@ back matter, in the PDF (both builds) and the EPUB; and the wrap-around cover.""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -259,6 +262,40 @@ def test_cover_sheet_size_from_pages_and_paper(
         if c.strip() and left <= chars.get_charbox(i)[0] <= left + spine * PT
     ]
     assert bool(on_spine) == printspec.spine_has_text(pages)
+
+
+@pytest.mark.parametrize("trim", ["6in 9in", "5in 8in", "a5"])
+def test_the_generated_front_is_drawn_at_300_dpi(root: Path, tmp_path: Path, trim: str) -> None:
+    """The book has no cover image: its generated front is drawn for the front panel and
+    its bleed at 300 dpi (not the e-book's 1600 x 2560 px, stretched to under 300)."""
+    book = load_book(root)
+    book = dataclasses.replace(book, pdf=dataclasses.replace(book.pdf, trim=trim))
+    result = write_cover_pdf(book, tmp_path / "cover.pdf", 240, "white")
+    panel, trim_height = printspec.trim_inches(trim)
+    front_w, front_h = panel + 0.125, trim_height + 0.25  # the fore edge, top, bottom bleed
+    [image] = list(PdfReader(result.path).pages[0].images)
+    width, height = image.image.width, image.image.height
+    assert width >= 300 * front_w and height >= 300 * front_h
+    assert (width, height) != (1600, 2560)
+    # as placed on the sheet: the whole front and its bleed, at 300 dpi or more each way
+    doc = pdfium.PdfDocument(str(result.path))
+    [placed] = list(doc[0].get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE]))
+    left, bottom, right, top = placed.get_bounds()
+    sheet = doc[0].get_mediabox()
+    assert right == pytest.approx(sheet[2], abs=0.5)  # to the sheet's edge: the bleed
+    assert (right - left) / PT == pytest.approx(front_w, abs=0.01)
+    assert (top - bottom) / PT == pytest.approx(front_h, abs=0.01)
+    assert width / ((right - left) / PT) >= 299.9 and height / ((top - bottom) / PT) >= 299.9
+
+
+def test_the_epub_cover_stays_1600_by_2560_beside_the_print_one(root: Path, tmp_path: Path) -> None:
+    book = load_book(root)
+    write_cover_pdf(book, tmp_path / "cover.pdf", 120, "white")
+    write_epub(book, tmp_path / "book.epub", Diagnostics())
+    with zipfile.ZipFile(tmp_path / "book.epub") as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png")))
+    assert cover.size == (1600, 2560)
+    assert_epubcheck_clean(tmp_path / "book.epub")
 
 
 def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(

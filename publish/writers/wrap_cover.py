@@ -5,15 +5,17 @@ bleed on every side (``TrimBox`` the trimmed cover, ``BleedBox`` and ``MediaBox`
 sheet). The spine's width is the page count times the paper's thickness (KDP's figures,
 :mod:`publish.printspec`); its title and author are set only from 100 pages up, kept
 0.0625 in from its folds. The front is the book's ``cover`` image, filling the front
-and its bleed, or the generated cover (:mod:`publish.cover`) set whole on a ground of
-its own colour; the back has the title, the author and ``back_cover`` (else the
-``description``), its lower right corner kept clear for the barcode.
+and its bleed, or the generated cover (:mod:`publish.cover`) drawn for the front and its
+bleed at 300 dpi (not the e-book's 1600 × 2560 px, scaled up); the back has the title,
+the author and ``back_cover`` (else the ``description``), its lower right corner kept
+clear for the barcode.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ import weasyprint
 from PIL import Image
 
 from publish import printspec
-from publish.cover import cover_image, palette_for
+from publish.cover import Bleed, cover_image, palette_for
 from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
@@ -99,12 +101,23 @@ def _edge_colours(data: bytes) -> _Colours:
     return _Colours(_hex(ground), _hex(ink))
 
 
-def _front(book: Book, folder: Path) -> tuple[Path, bytes, bool]:
+def front_pixels(g: Geometry, dpi: int = PRINT_DPI) -> tuple[tuple[int, int], Bleed]:
+    """The generated front's size in pixels at ``dpi``: the front panel and its bleed
+    (top, bottom and the fore edge; none at the spine's fold), and the bleed's share."""
+
+    def px(inches: float) -> int:
+        return math.ceil(inches * dpi - 1e-6)
+
+    bleed = px(g.bleed)
+    return (px(g.panel + g.bleed), px(g.height)), (0, bleed, bleed, bleed)
+
+
+def _front(book: Book, folder: Path, g: Geometry) -> tuple[Path, bytes, bool]:
     """The front's image file, its bytes, and whether it is the book's own."""
     if book.cover is not None:
         return book.cover, book.cover.read_bytes(), True
     path = folder / "cover.png"
-    data = cover_image(book)
+    data = cover_image(book, *front_pixels(g))
     path.write_bytes(data)
     return path, data, False
 
@@ -130,7 +143,7 @@ def write_cover_pdf(
     except ValueError as error:
         raise PublishError("bad-value", str(error)) from None
     with tempfile.TemporaryDirectory(prefix="publish-cover-") as scratch:
-        image, data, own = _front(book, Path(scratch))
+        image, data, own = _front(book, Path(scratch), g)
         if own:
             colours = _edge_colours(data)
             with Image.open(io.BytesIO(data)) as opened:
@@ -146,7 +159,7 @@ def write_cover_pdf(
         else:
             palette = palette_for(book)
             colours = _Colours(_hex(palette.ground), _hex(palette.ink))
-        html = _html(book, g, colours, image, own, pages)
+        html = _html(book, g, colours, image, pages)
         roots = [default_styles_dir(), Path(scratch)] + ([book.root] if book.root else [])
         _render(html, roots, path, diagnostics)
     final = Path(path)
@@ -162,7 +175,7 @@ def write_cover_pdf(
     )
 
 
-def _html(book: Book, g: Geometry, colours: _Colours, image: Path, own: bool, pages: int) -> str:
+def _html(book: Book, g: Geometry, colours: _Colours, image: Path, pages: int) -> str:
     labels = labels_for(book.language)
     view = book_view(book, build_moment())
     room = g.spine - 2 * printspec.SPINE_SAFETY_IN  # inches the spine text may take
@@ -172,7 +185,7 @@ def _html(book: Book, g: Geometry, colours: _Colours, image: Path, own: bool, pa
         "colours": colours,
         "front": image.as_uri(),
         "front_alt": labels["cover_alt"].format(title=view.title, author=view.author),
-        "fit": "cover" if own else "contain",
+        "fit": "cover",  # the book's own image, or the generated one drawn to the panel's size
         "back_text": _back_text(book),
         "spine_text": printspec.spine_has_text(pages),
         "spine_font": round(max(4.0, min(14.0, room * 72 * 0.62)), 1),
