@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from publish import Diagnostics, load_book
+import pytest
+
+from publish import Diagnostics, PublishError, load_book
 from publish.assembly import assemble
 
 from helpers import REPO, make_book
@@ -91,3 +93,40 @@ def test_pdf_options(tmp_path: Path) -> None:
     assert book.pdf.font_size == "11pt"
     assert book.pdf.margins.inside == "1in"
     assert book.pdf.margins.outside == "0.8in"
+
+
+FRONT_MATTERS = [
+    'title: "A \\"quoted\\" title"\ndate: 2020-01-02 10:30\ntags: [a, b]\ndraft: false\n',
+    "title: 'Plain'\ndate: 2020-01-02\nurl: https://example.com/x\nnumber: 12\n",
+    "title: >\n  folded\n  text\nauthor: null\nnested: {a: [1, 2, {b: c}]}\n",
+    "title: \\u00e9t\\u00e9\nempty:\nlist:\n  - one\n  - two\n",
+]
+
+
+@pytest.mark.parametrize("front", FRONT_MATTERS)
+def test_front_matter_reads_the_same_with_and_without_libyaml(
+    front: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publish.sources import textfile
+
+    path = tmp_path / "p.md"
+    path.write_text(f"---\n{front}---\nbody\n", "utf-8")
+    fast = textfile.parse_document(path)
+    monkeypatch.setattr(textfile, "_FastLoader", None)
+    slow = textfile.parse_document(path)
+    assert fast == slow
+
+
+def test_front_matter_aliases_are_refused_at_their_line_by_either_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publish.sources import textfile
+
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: &t x\ndate: 2020-01-01\nother: *t\n---\nbody\n", "utf-8")
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(textfile, "_FastLoader", None)
+        with pytest.raises(PublishError) as raised:
+            textfile.parse_document(path)
+        assert raised.value.line == 4 and "aliases" in raised.value.message

@@ -41,10 +41,75 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_Loader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _RESOLVERS
+
+_FastLoader: type[Any] | None = None
+if getattr(yaml, "__with_libyaml__", False):  # libyaml: the same YAML, ten times faster
+
+    class _CLoader(yaml.CSafeLoader):
+        """libyaml's parser with :class:`_Loader`'s resolvers (dates stay text)."""
+
+    _CLoader.yaml_implicit_resolvers = _RESOLVERS
+    _FastLoader = _CLoader
+
+
+class _Refused(Exception):
+    """The fast parser met something only the careful one reports well."""
+
+
+def _compose(raw: str) -> tuple[yaml.Node | None, Any]:
+    """The front matter's node tree and its value.
+
+    libyaml composes it when present; anything it refuses, and any alias (a node met
+    twice in the tree), goes again through the pure-Python loader, which reports the
+    problem with its line. Without libyaml the pure-Python loader does it all. Nesting
+    deeper than :data:`MAX_YAML_DEPTH` is a :class:`RecursionError`, whichever parsed it.
+    """
+    if _FastLoader is not None:
+        try:
+            loader = _FastLoader(raw)
+            try:
+                node = loader.get_single_node()
+                _walk(node, refuse_shared=True)
+                return node, (loader.construct_document(node) if node is not None else None)
+            finally:
+                loader.dispose()
+        except (yaml.YAMLError, _Refused):
+            pass
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        _walk(node, refuse_shared=False)
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+MAX_YAML_DEPTH = 64  # lists in lists in front matter; no post needs more than a few
+
+
+def _walk(root: yaml.Node | None, refuse_shared: bool) -> None:
+    """Raise :class:`_Refused` for a node met twice (an alias, ``*name``), and
+    :class:`RecursionError` for nesting deeper than :data:`MAX_YAML_DEPTH`."""
+    seen: set[int] = set()
+    stack = [(root, 0)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            raise RecursionError("front matter nests too deeply")
+        if refuse_shared:
+            if id(node) in seen:
+                raise _Refused
+            seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += ((key, depth + 1), (value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += ((item, depth + 1) for item in node.value)
 
 
 def read_text(path: Path) -> str:
@@ -123,12 +188,7 @@ def parse_document(path: Path) -> Document:
     raw = text[4 : end + 1]
     body = text[end + 4 :].removeprefix("\n")
     try:
-        loader = _Loader(raw)  # composed once: the nodes give lines, then the values
-        try:
-            node = loader.get_single_node()
-            meta = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, meta = _compose(raw)  # composed once: the nodes give lines, then the values
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
