@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from publish.model import Book, Matter, Post, sort_key
@@ -64,33 +65,45 @@ class Plan:
         relative path to the post's file or bundle folder.
         """
         key = _url_key(href)
-        for chapter in self.chapters:
-            post = chapter.post
-            if post.url and key and _url_key(post.url) == key:
-                return chapter
+        if key and key in self._by_url:
+            return self._by_url[key]
         if base_dir is None or "://" in href or href.startswith(("#", "mailto:")):
             return None
         path = href.split("#", 1)[0].split("?", 1)[0]
         if not path:
             return None
-        target = (base_dir / path).resolve()
+        return self._by_source.get((base_dir / path).resolve())
+
+    @cached_property
+    def _by_url(self) -> dict[str, Chapter]:
+        """Each post's address (as :func:`_url_key` has it) -> its chapter; the first wins."""
+        index: dict[str, Chapter] = {}
+        for chapter in self.chapters:
+            if chapter.post.url and (key := _url_key(chapter.post.url)):
+                index.setdefault(key, chapter)
+        return index
+
+    @cached_property
+    def _by_source(self) -> dict[Path, Chapter]:
+        """Each post's file, and a bundle's folder, -> its chapter; the first wins."""
+        index: dict[Path, Chapter] = {}
         for chapter in self.chapters:
             src = chapter.post.source
             if src is None:
                 continue
-            if target == src.resolve() or (
-                src.name == "index.md" and target == src.parent.resolve()
-            ):
-                return chapter
-        return None
+            index.setdefault(src.resolve(), chapter)
+            if src.name == "index.md":
+                index.setdefault(src.parent.resolve(), chapter)
+        return index
 
 
+_SCHEME = re.compile(r"^[a-z]+://", re.I)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
 
 
 def _url_key(url: str) -> str:
     url = url.split("#", 1)[0].strip()
-    url = re.sub(r"^[a-z]+://", "", url, flags=re.I).removeprefix("www.")
+    url = _SCHEME.sub("", url).removeprefix("www.")
     return url.rstrip("/").lower()
 
 
