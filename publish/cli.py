@@ -102,8 +102,25 @@ def cli(ctx: click.Context, strict: bool, debug: bool) -> None:
     "--page-list", is_flag=True,
     help="Mark the print edition's pages in the EPUB (lays the PDF out once; slower).",
 )  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(min=1),
+    help="Processes that render chapters at once (default: one a core).",
+)  # fmt: skip
+@click.option(
+    "--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/cache"),
+    show_default=True, help="Keep rendered chapters here; a rebuild redoes only what changed.",
+)  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Render every chapter, keep nothing.")
 @click.pass_context
-def epub(ctx: click.Context, source: Path, output: Path | None, page_list: bool) -> None:
+def epub(
+    ctx: click.Context,
+    source: Path,
+    output: Path | None,
+    page_list: bool,
+    workers: int | None,
+    cache: Path,
+    no_cache: bool,
+) -> None:
     """Build an EPUB 3 from SOURCE (a content folder, default: content/)."""
     from publish.writers.epub import write_epub
 
@@ -115,7 +132,10 @@ def epub(ctx: click.Context, source: Path, output: Path | None, page_list: bool)
 
             breaks = paginate(book, diagnostics)
         out = output or _default_output(book, "epub")
-        result = write_epub(book, out, diagnostics, page_breaks=breaks)
+        result = write_epub(
+            book, out, diagnostics, page_breaks=breaks, workers=workers,
+            cache=None if no_cache else cache,
+        )  # fmt: skip
         pages = f", a page list of {len(breaks)} print pages" if breaks else ""
         return f"Wrote {result.path}: {result.chapters} chapters{pages}, {_size(result.bytes)}"
 

@@ -8,6 +8,7 @@ The zip is then rewritten with fixed timestamps so the same content and
 
 from __future__ import annotations
 
+import hashlib
 import io
 import mimetypes
 import zipfile
@@ -24,7 +25,9 @@ from publish.errors import Diagnostics, default_diagnostics
 from publish.model import Book
 from publish.pagination import PageBreak, insert_page_breaks
 from publish.render.book import BookView, book_view, build_moment, labels_for
+from publish.render.cache import RenderCache, render_cache
 from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.render.pool import render_chapters
 from publish.render.templates import environment, stylesheets
 from publish.writers.accessibility import (
     A11yFacts,
@@ -51,10 +54,15 @@ class EpubTarget:
 
     def image_href(self, source: Path) -> str:
         if source not in self.images:
-            stem = slugify(source.stem, 40)
-            name = f"{len(self.images) + 1:03d}-{stem}{source.suffix.lower()}"
-            self.images[source] = name
+            self.images[source] = image_name(source)
         return f"../images/{self.images[source]}"
+
+
+def image_name(source: Path) -> str:
+    """An image's name in the book, from what it holds: the same in every build, whichever
+    chapter (or worker process) meets it first, and one file for identical images."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+    return f"{digest}-{slugify(source.stem, 40)}{source.suffix.lower()}"
 
 
 @dataclass(frozen=True)
@@ -121,11 +129,23 @@ def _reproducible_zip(data: bytes, target: Path, moment: datetime, language: str
             dest.writestr(info, content)
 
 
+@dataclass(frozen=True)
+class _RenderOptions:
+    workers: int | None = None
+    cache: RenderCache | None = None
+    progress: bool | None = None
+
+
 class _EpubBuilder:
     def __init__(
-        self, book: Book, diagnostics: Diagnostics, page_breaks: list[PageBreak] | None = None
+        self,
+        book: Book,
+        diagnostics: Diagnostics,
+        page_breaks: list[PageBreak] | None = None,
+        options: _RenderOptions | None = None,
     ) -> None:
         self.book = book
+        self.options = options or _RenderOptions()
         self.breaks: dict[str, list[PageBreak]] = {}
         for item in page_breaks or []:
             self.breaks.setdefault(item.chapter_id, []).append(item)
@@ -163,7 +183,13 @@ class _EpubBuilder:
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
         _metadata(out, self.view, self.book)
-        chapters = ChapterRenderer(self.plan, self.target, self.diagnostics).render_all()
+        chapters = render_chapters(
+            ChapterRenderer(self.plan, self.target, self.diagnostics),
+            self.plan.chapters,
+            workers=self.options.workers,
+            cache=self.options.cache,
+            progress=self.options.progress,
+        )
         self.is_animated = image_is_animated({n: p for p, n in self.target.images.items()})
         for path, name in self.css:
             out.add_item(
@@ -208,7 +234,11 @@ class _EpubBuilder:
             out, spine, "colophon", "colophon.xhtml",
             self.page("epub/colophon.xhtml.j2", self.labels["colophon"]),
         )  # fmt: skip
-        for source, name in self.target.images.items():
+        written: set[str] = set()
+        for source, name in sorted(self.target.images.items(), key=lambda i: (i[1], i[0])):
+            if name in written:
+                continue  # the same picture, from another file
+            written.add(name)
             out.add_item(
                 epub.EpubItem(
                     uid=f"img-{name.split('-')[0]}",
@@ -328,20 +358,38 @@ def write_epub(
     diagnostics: Diagnostics | None = None,
     *,
     page_breaks: list[PageBreak] | None = None,
+    workers: int | None = None,
+    cache: str | Path | None = None,
+    progress: bool | None = None,
 ) -> EpubResult:
     """Write ``book`` as an EPUB 3 file at ``path`` (atomically).
 
     ``page_breaks`` (from the PDF's layout: :func:`publish.pagination.page_breaks`, or
     :func:`publish.pagination.paginate`) add the print edition's pages: ``pagebreak``
     markers in the chapters and a ``page-list`` in the navigation document.
+
+    Chapters are rendered in ``workers`` processes (default: one per core; a small book
+    in this one). With ``cache`` (a folder, such as ``build/cache``) each rendered
+    chapter is kept, and the next build renders only the chapters whose posts, comments
+    or files changed; the book is the same either way. ``progress`` shows a progress bar
+    (default: when standard error is a terminal).
     """
     diagnostics = default_diagnostics(diagnostics)
-    builder = _EpubBuilder(book, diagnostics, page_breaks)
+    kept = render_cache(book, cache, "epub") if cache is not None else None
+    options = _RenderOptions(workers, kept, progress)
+    builder = _EpubBuilder(book, diagnostics, page_breaks, options)
     out = epub.EpubBook()
     chapters = builder.build(out)
     buffer = io.BytesIO()
     epub.write_epub(
-        buffer, out, {"mtime": builder.built, "epub3_pages": False, "play_order": {"enabled": True}}
+        buffer,
+        out,
+        {
+            "mtime": builder.built,
+            "epub3_pages": False,
+            "play_order": {"enabled": True},
+            "compresslevel": 0,  # the zip is rewritten (and compressed) once, below
+        },
     )
     with atomic_output(path) as temp:
         _reproducible_zip(buffer.getvalue(), temp, builder.built, book.language)

@@ -12,51 +12,30 @@ chapter). Entries the last build did not use are removed.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
 import shutil
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 
 from publish.assembly import Chapter, Plan
+from publish.render.cache import SourceKeys, file_digest
+from publish.render.cache import environment_key as shared_environment_key
 from publish.writers.pdf_worker import ChapterPdf, FontUse
 
 FORMAT = 2  # of the entries; bump when what is stored or how it is laid out changes
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
-_REFERENCE = re.compile(r"""\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']""")
-
-
-def _file_digest(sha: Any, path: Path) -> None:
-    try:
-        stat = path.stat()
-    except OSError:
-        sha.update(f"{path}:missing".encode())
-        return
-    sha.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
 
 
 def environment_key(folders: list[Path], extra: str = "") -> str:
-    """What every document depends on besides its posts: versions, the stylesheets and
-    fonts, the templates and publish's own code (which renders the posts)."""
-    try:
-        version = importlib.metadata.version("publish")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
-        version = "?"
-    sha = hashlib.sha256(f"{FORMAT}:{version}:{weasyprint.__version__}:{extra}".encode())
-    for folder in folders:
-        if folder.is_dir():
-            paths = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            for path in sorted(paths):
-                sha.update(str(path).encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
+    """What every document depends on besides its posts (see the render cache's), and
+    the version of WeasyPrint, which lays them out."""
+    return shared_environment_key(folders, f"pdf:{FORMAT}:{weasyprint.__version__}:{extra}")
 
 
 class PdfCache:
@@ -66,43 +45,17 @@ class PdfCache:
         self.fonts_dir = root / "fonts"
         self.fonts_dir.mkdir(parents=True, exist_ok=True)
         self.used: set[str] = set()
-        self._plan: Plan | None = None
-        self._plan_key = ""
+        self._keys = SourceKeys(environment)
 
     def source_key(self, plan: Plan, chapters: list[Chapter]) -> str:
-        """The key of a document of ``chapters``, from what they are made of.
-
-        Their posts and comments as read (every field), the files the posts point to,
-        the book's metadata and options, and every chapter's name and place in the book
-        (links between posts use them); no Markdown needs rendering to find it.
-        """
-        if self._plan is not plan:
-            sha = hashlib.sha256(self.environment.encode())
-            fields = {f.name: getattr(plan.book, f.name) for f in dataclasses.fields(plan.book)}
-            fields.pop("posts")
-            sha.update(repr(sorted(fields.items())).encode())
-            for chapter in plan.chapters:
-                post = chapter.post
-                sha.update(
-                    f"{chapter.id}|{chapter.file_name}|{post.slug}|{post.url}|{post.source}".encode()
-                )
-            self._plan, self._plan_key = plan, sha.hexdigest()
-        sha = hashlib.sha256(self._plan_key.encode())
-        for chapter in chapters:
-            sha.update(repr(chapter).encode())
-            post = chapter.post
-            base = post.base_dir or (plan.book.root or Path())
-            texts = [post.body.text] + [c.body.text for c in post.all_comments()]
-            found = {t for text in texts for pair in _REFERENCE.findall(text) for t in pair if t}
-            for target in sorted(found):
-                if "://" not in target and not target.startswith(("#", "mailto:")):
-                    _file_digest(sha, base / unquote(target.split("#", 1)[0].split("?", 1)[0]))
-        return sha.hexdigest()
+        """The key of a document of ``chapters``, from what they are made of (see
+        :class:`~publish.render.cache.SourceKeys`); no Markdown needs rendering to find it."""
+        return self._keys.key(plan, chapters)
 
     def key(self, html: str) -> str:
         sha = hashlib.sha256(self.environment.encode() + b"\0" + html.encode())
         for url in sorted(set(_FILE_URL.findall(html))):
-            _file_digest(sha, Path(unquote(urlsplit(url).path)))
+            file_digest(sha, Path(unquote(urlsplit(url).path)))
         return sha.hexdigest()
 
     def get(self, key: str) -> tuple[ChapterPdf, tuple[str, ...]] | None:

@@ -1,0 +1,217 @@
+"""Keys for the build caches, and the render cache: each chapter as rendered.
+
+A chapter's key is a hash of what it is made of: its post and comments as read (every
+field), the files the post points to, the book's metadata and options, every chapter's
+name and place in the book (links between posts use them), and the environment: the
+versions, the templates, the styles and publish's own code. No Markdown needs rendering
+to find it.
+
+The render cache keeps, under that key, what rendering the chapter gave: the post and its
+comments as XHTML, the warnings and counts it reported and the images it uses. A build
+that finds the key replays the warnings and uses the rest as it is. Entries are JSON;
+those the last build did not use are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from markupsafe import Markup
+
+from publish.assembly import Chapter, Plan
+from publish.errors import Diagnostic, Diagnostics
+from publish.model import Book
+from publish.render.chapters import RenderedChapter, RenderedComment
+from publish.render.templates import default_styles_dir
+
+FORMAT = 1  # of the render cache's entries; bump when what is stored changes
+_REFERENCE = re.compile(r"""\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+
+def file_digest(sha: Any, path: Path) -> None:
+    """Add a file's name, size and time to ``sha`` (its absence too)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        sha.update(f"{path}:missing".encode())
+        return
+    sha.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+
+
+def environment_key(folders: list[Path], extra: str = "") -> str:
+    """What every chapter depends on besides its post: versions, the stylesheets and
+    fonts, the templates and publish's own code (which renders the posts)."""
+    try:
+        version = importlib.metadata.version("publish")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        version = "?"
+    sha = hashlib.sha256(f"{version}:{extra}".encode())
+    for folder in folders:
+        if folder.is_dir():
+            paths = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            for path in sorted(paths):
+                sha.update(str(path).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+class SourceKeys:
+    """The keys of chapters (alone or a few together) of one plan, in one environment."""
+
+    def __init__(self, environment: str) -> None:
+        self.environment = environment
+        self._plan: Plan | None = None
+        self._plan_key = ""
+
+    def _book_key(self, plan: Plan) -> str:
+        if self._plan is not plan:
+            sha = hashlib.sha256(self.environment.encode())
+            fields = {f.name: getattr(plan.book, f.name) for f in dataclasses.fields(plan.book)}
+            fields.pop("posts")
+            sha.update(repr(sorted(fields.items())).encode())
+            for chapter in plan.chapters:
+                post = chapter.post
+                sha.update(
+                    f"{chapter.id}|{chapter.file_name}|{post.slug}|{post.url}|{post.source}".encode()
+                )
+            self._plan, self._plan_key = plan, sha.hexdigest()
+        return self._plan_key
+
+    def key(self, plan: Plan, chapters: list[Chapter]) -> str:
+        sha = hashlib.sha256(self._book_key(plan).encode())
+        for chapter in chapters:
+            sha.update(repr(chapter).encode())
+            post = chapter.post
+            base = post.base_dir or (plan.book.root or Path())
+            texts = [post.body.text] + [c.body.text for c in post.all_comments()]
+            found = {t for text in texts for pair in _REFERENCE.findall(text) for t in pair if t}
+            for target in sorted(found):
+                if "://" not in target and not target.startswith(("#", "mailto:")):
+                    file_digest(sha, base / unquote(target.split("#", 1)[0].split("?", 1)[0]))
+        return sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class ChapterRecord:
+    """What rendering one chapter gave, apart from the chapter itself."""
+
+    data: dict[str, Any]  # the RenderedChapter's fields but its chapter, as JSON has them
+    warnings: tuple[Diagnostic, ...] = ()
+    counters: dict[str, int] = dataclasses.field(default_factory=dict)
+    images: dict[str, str] = dataclasses.field(default_factory=dict)  # source file -> name
+
+    def replay(self, diagnostics: Diagnostics, images: dict[Path, str] | None) -> None:
+        """Report the chapter's warnings and counts again; register its images."""
+        for warning in self.warnings:
+            diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
+        for name, n in self.counters.items():
+            diagnostics.count(name, n)
+        if images is not None:
+            images.update((Path(source), name) for source, name in self.images.items())
+
+    def rendered(self, chapter: Chapter) -> RenderedChapter:
+        data = dict(self.data)
+        data["body"] = Markup(data["body"])
+        data["end_notes"] = Markup(data["end_notes"])
+        data["comments"] = tuple(_comment(c) for c in data["comments"])
+        return RenderedChapter(chapter=chapter, **data)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "data": self.data,
+            "warnings": [[w.code, w.message, _text(w.file), w.line] for w in self.warnings],
+            "counters": self.counters,
+            "images": self.images,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> ChapterRecord:
+        warnings = tuple(
+            Diagnostic(code, message, Path(file) if file is not None else None, line)
+            for code, message, file, line in value["warnings"]
+        )
+        return cls(value["data"], warnings, dict(value["counters"]), dict(value["images"]))
+
+
+def _text(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def chapter_data(rendered: RenderedChapter) -> dict[str, Any]:
+    """A rendered chapter's fields, but its chapter, as plain values (JSON, pickle)."""
+    data = {f.name: getattr(rendered, f.name) for f in dataclasses.fields(rendered)}
+    del data["chapter"]
+    data["body"] = str(rendered.body)
+    data["end_notes"] = str(rendered.end_notes)
+    data["comments"] = [_comment_data(c) for c in rendered.comments]
+    return data
+
+
+def _comment_data(comment: RenderedComment) -> dict[str, Any]:
+    data = {f.name: getattr(comment, f.name) for f in dataclasses.fields(comment)}
+    data["body"] = str(comment.body)
+    data["replies"] = [_comment_data(r) for r in comment.replies]
+    return data
+
+
+def _comment(data: dict[str, Any]) -> RenderedComment:
+    fields = dict(data)
+    fields["body"] = Markup(fields["body"])
+    fields["replies"] = [_comment(r) for r in fields["replies"]]
+    return RenderedComment(**fields)
+
+
+class RenderCache:
+    """Rendered chapters under ``root``, one JSON file each."""
+
+    def __init__(self, root: Path, environment: str) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.keys = SourceKeys(f"render:{FORMAT}:{environment}")
+        self.used: set[str] = set()
+
+    def key(self, plan: Plan, chapter: Chapter) -> str:
+        return self.keys.key(plan, [chapter])
+
+    def get(self, key: str) -> ChapterRecord | None:
+        try:
+            value = json.loads((self.root / f"{key}.json").read_text("utf-8"))
+            record = ChapterRecord.from_json(value)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.used.add(key)
+        return record
+
+    def put(self, key: str, record: ChapterRecord) -> None:
+        path = self.root / f"{key}.json"
+        temp = path.with_suffix(f".{os.getpid()}.part")
+        temp.write_text(json.dumps(record.to_json(), sort_keys=True), encoding="utf-8")
+        temp.replace(path)
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use."""
+        for path in self.root.iterdir():
+            if path.suffix in (".json", ".part") and path.stem.split(".")[0] not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def render_cache(book: Book, folder: str | Path, kind: str) -> RenderCache:
+    """The render cache of ``book`` for one kind of output, in ``folder`` (books and kinds
+    sharing a folder keep apart). Its key covers the styles and templates, the book's own
+    and publish's, and publish's code."""
+    mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
+    code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
+    environment = environment_key([default_styles_dir(), code, *mine], kind)
+    name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
+    return RenderCache(Path(folder) / kind / name, environment)

@@ -1,0 +1,143 @@
+"""EPUB chapters rendered in worker processes and kept in the render cache: the same book.
+
+A book of a dozen posts (comments, an image, links between posts, content that draws
+warnings) is built serially, with two workers, and again from the cache; the files are
+byte for byte the same, and so are the warnings, in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from publish import Diagnostics, load_book, write_epub
+from publish.render import pool
+
+from helpers import assert_epubcheck_clean, epub_names, epub_text, make_book
+
+pytestmark = pytest.mark.xdist_group("epub-parallel")
+EPOCH = "1700000000"
+
+
+def _blog(root: Path) -> Path:
+    posts: dict[str, str] = {}
+    for n in range(1, 13):
+        day = f"2020-01-{n:02d}"
+        link = f"See [the one before](../post-{n - 1:02d}/index.md)." if n > 1 else ""
+        posts[f"post-{n:02d}/index.md"] = (
+            f'---\ntitle: "Post {n}: \\"quoted\\" -- dashed"\ndate: {day}\n---\n'
+            f"It's the {n}th post... {link}\n\n<script>alert(1)</script>\n"
+        )
+        for c in range(1, 1 + n % 4):
+            reply = f'reply_to: "{c - 1:04d}"\n' if c > 1 else ""
+            body = f"Comment {c} on post {n}, 'quoted'."
+            if (n, c) == (6, 2):
+                body += " ![A picture far away](https://example.com/far.png)"
+            posts[f"post-{n:02d}/comments/{c:04d}.md"] = (
+                f"---\nauthor: Reader {c}\ndate: {day} 10:0{c}\n{reply}---\n{body}\n"
+            )
+    posts["post-03/index.md"] += "\n![A red square](red.png)\n"
+    posts["post-04/index.md"] += "\n![The same square again](../post-03/red.png)\n"
+    root = make_book(root, posts)
+    Image.new("RGB", (40, 40), "red").save(root / "posts" / "post-03" / "red.png")
+    return root
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    return _blog(tmp_path / "content")
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand out two chapters at a time to workers, for however few chapters."""
+    monkeypatch.setattr(pool, "CHUNK", 2)
+    monkeypatch.setattr(pool, "MIN_PARALLEL", 1)
+
+
+def _build(content: Path, out: Path, **options: object) -> list[str]:
+    diagnostics = Diagnostics()
+    write_epub(load_book(content, diagnostics), out, diagnostics, **options)  # type: ignore[arg-type]
+    return [str(w) for w in diagnostics.warnings] + [json.dumps(diagnostics.counters)]
+
+
+def test_workers_and_cache_give_the_same_book(
+    blog: Path, tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    serial = _build(blog, tmp_path / "serial.epub", workers=1)
+    two = _build(blog, tmp_path / "two.epub", workers=2)
+    cache = tmp_path / "cache"
+    filled = _build(blog, tmp_path / "filled.epub", workers=2, cache=cache)
+    cached = _build(blog, tmp_path / "cached.epub", workers=2, cache=cache)
+    assert any("far.png" in w for w in serial)  # the remote picture is reported
+    assert any("sanitiser" in w for w in serial)  # and the script counted
+    assert serial == two == filled == cached
+    data = (tmp_path / "serial.epub").read_bytes()
+    for name in ("two", "filled", "cached"):
+        assert (tmp_path / f"{name}.epub").read_bytes() == data, name
+    assert_epubcheck_clean(tmp_path / "cached.epub")
+    # one image file for the picture both posts show, under a name from what it holds
+    images = [n for n in epub_names(tmp_path / "cached.epub") if n.startswith("EPUB/images/")]
+    assert len([n for n in images if "red" in n]) == 1
+
+
+def test_a_rebuild_renders_only_the_edited_post(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cache = tmp_path / "cache"
+    _build(blog, tmp_path / "first.epub", cache=cache)
+    post = blog / "posts" / "post-12" / "index.md"  # the last: no other post links to it
+    post.write_text(post.read_text().replace("12th post", "twelfth post, edited"))
+    rendered: list[str] = []
+    record = pool.record
+
+    def counting(renderer: object, chapter: object) -> object:
+        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
+        return record(renderer, chapter)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "record", counting)
+    _build(blog, tmp_path / "second.epub", workers=1, cache=cache)
+    assert rendered == ['Post 12: "quoted" -- dashed']
+    assert "twelfth post, edited" in epub_text(tmp_path / "second.epub", _chapter(12))
+    fresh = tmp_path / "fresh.epub"
+    _build(blog, fresh, workers=1)
+    assert (tmp_path / "second.epub").read_bytes() == fresh.read_bytes()
+
+
+def test_the_cache_follows_a_changed_image_and_forgets_removed_posts(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cache = tmp_path / "cache"
+    _build(blog, tmp_path / "first.epub", cache=cache)
+    Image.new("RGB", (40, 40), "blue").save(blog / "posts" / "post-03" / "red.png")
+    shutil.rmtree(blog / "posts" / "post-12")
+    _build(blog, tmp_path / "second.epub", cache=cache)
+    fresh = tmp_path / "fresh.epub"
+    _build(blog, fresh)
+    assert (tmp_path / "second.epub").read_bytes() == fresh.read_bytes()
+    assert len(list(cache.rglob("*.json"))) == 11  # post 12's entry is gone
+
+
+def test_a_bad_post_fails_the_same_in_a_worker(
+    blog: Path, tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publish.errors import PublishError
+    from publish.limits import MAX_BODY_CHARS
+
+    post = blog / "posts" / "post-09" / "index.md"
+    post.write_text(post.read_text() + "x" * (MAX_BODY_CHARS + 1))
+    with pytest.raises(PublishError) as raised:
+        _build(blog, tmp_path / "bad.epub", workers=2)
+    assert raised.value.code == "too-large" and raised.value.file == post
+    assert not (tmp_path / "bad.epub").exists()
+
+
+def _chapter(n: int) -> str:
+    return f"EPUB/text/chapter-{n:03d}.xhtml"
