@@ -8,16 +8,18 @@ The zip is then rewritten with fixed timestamps so the same content and
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import io
 import mimetypes
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ebooklib import epub
+from markupsafe import Markup
 
 from publish.assembly import Chapter, assemble, slugify
 from publish.cover import cover_image
@@ -106,7 +108,7 @@ def _finish_opf(opf: bytes, language: str) -> bytes:
     return opf.replace(b"<package ", b"<package" + attribute + b" ", 1)
 
 
-def _reproducible_zip(data: bytes, target: Path, moment: datetime, language: str) -> None:
+def _reproducible_zip(data: IO[bytes], target: Path, moment: datetime, language: str) -> None:
     """Rewrite ebooklib's zip: mimetype first and stored, fixed timestamps, sorted rest."""
     stamp = (
         max(moment.year, 1980),
@@ -116,7 +118,7 @@ def _reproducible_zip(data: bytes, target: Path, moment: datetime, language: str
         moment.minute,
         moment.second,
     )
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w") as dest:
+    with zipfile.ZipFile(data) as source, zipfile.ZipFile(target, "w") as dest:
         names = source.namelist()
         ordered = ["mimetype", *sorted(n for n in names if n != "mimetype")]
         for name in ordered:
@@ -217,7 +219,7 @@ class _EpubBuilder:
             out, spine, "contents", "contents.xhtml",
             self.page("epub/contents.xhtml.j2", self.labels["contents"], **contents),
         )  # fmt: skip
-        for ch in chapters:
+        for n, ch in enumerate(chapters):
             part = ch.chapter.part
             if part is not None:  # a part's title page, before its first chapter
                 self._add_page(
@@ -230,6 +232,8 @@ class _EpubBuilder:
                     self.page("epub/chapter.xhtml.j2", ch.title, ch=ch), ch
                 ),
             )  # fmt: skip
+            # Its page holds it now: only its title is needed below (memory: one copy).
+            chapters[n] = dataclasses.replace(ch, body=Markup(), comments=())
         self._add_page(
             out, spine, "colophon", "colophon.xhtml",
             self.page("epub/colophon.xhtml.j2", self.labels["colophon"]),
@@ -380,18 +384,19 @@ def write_epub(
     builder = _EpubBuilder(book, diagnostics, page_breaks, options)
     out = epub.EpubBook()
     chapters = builder.build(out)
-    buffer = io.BytesIO()
-    epub.write_epub(
-        buffer,
-        out,
-        {
-            "mtime": builder.built,
-            "epub3_pages": False,
-            "play_order": {"enabled": True},
-            "compresslevel": 0,  # the zip is rewritten (and compressed) once, below
-        },
-    )
-    with atomic_output(path) as temp:
-        _reproducible_zip(buffer.getvalue(), temp, builder.built, book.language)
+    with tempfile.TemporaryFile() as packed, atomic_output(path) as temp:
+        epub.write_epub(
+            packed,
+            out,
+            {
+                "mtime": builder.built,
+                "epub3_pages": False,
+                "play_order": {"enabled": True},
+                "compresslevel": 0,  # a file, not memory; rewritten and compressed once below
+            },
+        )
+        del out
+        packed.seek(0)
+        _reproducible_zip(packed, temp, builder.built, book.language)
     final = Path(path)
     return EpubResult(path=final, chapters=len(chapters), bytes=final.stat().st_size)
