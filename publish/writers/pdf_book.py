@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -343,7 +344,8 @@ def build_chaptered(
 
 
 class _Clock:
-    """``PUBLISH_TIMINGS=1``: how long each step took, on standard error."""
+    """``PUBLISH_TIMINGS=1``: how long each step took, and this process's peak memory
+    so far (its high-water resident size), on standard error."""
 
     def __init__(self) -> None:
         self.enabled = os.environ.get("PUBLISH_TIMINGS", "") not in ("", "0")
@@ -352,7 +354,8 @@ class _Clock:
     def mark(self, step: str) -> None:
         now = time.perf_counter()
         if self.enabled:
-            print(f"pdf: {step}: {now - self.last:.2f} s", file=sys.stderr)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"pdf: {step}: {now - self.last:.2f} s, peak {peak:.0f} MB", file=sys.stderr)
         self.last = now
 
 
