@@ -68,14 +68,13 @@ class Joined:
 class Joiner:
     def __init__(self) -> None:
         self.pdf = pikepdf.new()
-        _more_open_files()
         self.names: dict[str, tuple[int, float, float]] = {}
         self.outlines: list[_Outline] = []
         self.unions: dict[tuple[str, str], _FontUnion] = {}
         self.info: dict[str, Any] = {}
         self.lang: Any = None
         self.version = "1.7"
-        self._sources: list[pikepdf.Pdf] = []
+        self._held: set[tuple[int, int]] = set()  # objects whose streams hold their data
 
     @property
     def count(self) -> int:
@@ -98,10 +97,12 @@ class Joiner:
             use = source.fonts.get(name)
             if use is None or font.get("/Subtype") != Name.Type0:
                 shared[key] = self.pdf.copy_foreign(font)
+                _hold_data(shared[key], self._held)
                 continue
             union = self.unions.get((name, use.sha))
             if union is None:
                 union = _FontUnion(self.pdf.copy_foreign(font))
+                _hold_data(union.target, self._held)
                 self.unions[(name, use.sha)] = union
             union.add(use)
             shared[key] = union.target
@@ -111,8 +112,12 @@ class Joiner:
         self, source: ChapterPdf, pages: int | None = None, skip: frozenset[str] = frozenset()
     ) -> None:
         """Append the first ``pages`` pages (all by default) of one rendered document."""
-        src = pikepdf.open(source.output)
-        self._sources.append(src)
+        with pikepdf.open(source.output) as src:
+            self._add(src, source, pages, skip)
+
+    def _add(
+        self, src: pikepdf.Pdf, source: ChapterPdf, pages: int | None, skip: frozenset[str]
+    ) -> None:
         take = len(src.pages) if pages is None else pages
         offset = self.count
         page_index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
@@ -138,6 +143,8 @@ class Joiner:
                 continue
             res.Font = resources[origin.objgen]
             done.add(res.objgen)
+        for n in range(take):  # what the pages show, read now: the document can be closed
+            _hold_data(self.pdf.pages[offset + n].obj, self._held)
         root = src.Root
         if "/Names" in root and "/Dests" in root.Names:
             flat = root.Names.Dests.get("/Names", Array())
@@ -262,21 +269,35 @@ class Joiner:
                 compress_streams=True,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
             )
-        for src in self._sources:
-            src.close()
 
 
-def _more_open_files() -> None:
-    """Every piece stays open until the book is written (its streams are read then)."""
-    try:
-        import resource
+# Links that lead elsewhere in the book (pages, bookmarks): not followed by _hold_data.
+_NOT_FOLLOWED = frozenset({"/Parent", "/P", "/Dest", "/D", "/First", "/Last", "/Next", "/Prev"})
 
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        wanted = hard if hard != resource.RLIM_INFINITY else 65536
-        if soft != resource.RLIM_INFINITY and soft < wanted:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-    except (ImportError, ValueError, OSError):  # pragma: no cover - not POSIX, or not allowed
-        pass
+
+def _hold_data(start: Any, held: set[tuple[int, int]]) -> None:
+    """Give every stream reachable from ``start`` (a page or a font copied into the book)
+    its data, as it is (still compressed), instead of a reference into the document it
+    came from, so that document can be closed at once. An open document costs more
+    memory than its pages' data: for a 6,000-page book, hundreds of them cost ~100 MB."""
+    stack: list[Any] = [start]
+    while stack:
+        obj: Any = stack.pop()
+        if isinstance(obj, Array):
+            stack.extend(obj)
+            continue
+        if not isinstance(obj, Dictionary | pikepdf.Stream):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in held:
+                continue
+            held.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            encoding: Any = obj.get("/Filter"), obj.get("/DecodeParms")
+            obj.write(
+                obj.read_raw_bytes(), filter=encoding[0], decode_parms=encoding[1], type_check=False
+            )
+        stack.extend(obj[key] for key in obj.keys() if key not in _NOT_FOLLOWED)  # noqa: SIM118
 
 
 def _number(value: float) -> int | float:
