@@ -30,6 +30,7 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.writers.forked import run_forked
 from publish.writers.pdf_cache import PdfCache
 from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
@@ -326,21 +327,38 @@ def build_chaptered(
             clock.mark("front matter")
             if first_page_after(front_pages) != first and chapters:
                 continue  # the contents' real numbers changed its length: number again
-            joiner = _join(front, front_pages, light, chapters)
-            clock.mark("pages joined")
-            used = glyphs_used([front] + [r.chapter for r in chapters])
-            subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
-            clock.mark("fonts subset")
             break
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
         for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
             diagnostics.warn("pdf-layout", message)
-        joiner.save(output, subsets)
-        clock.mark("written")
+        pages = run_forked(
+            lambda: _write_book(output, front, light, chapters, fonts_dir, clock),
+            "joining the pages",
+        )
         if cache is not None:
             cache.prune()
-        return joiner.count
+        return pages
+
+
+def _write_book(
+    output: Path,
+    front: ChapterPdf,
+    light: list[RenderedChapter],
+    chapters: list[Rendered],
+    fonts_dir: Path,
+    clock: _Clock,
+) -> int:
+    """Join the pages, subset the fonts for the whole book, write it; its page count.
+    Run in a child process (see :mod:`publish.writers.forked`)."""
+    joiner = _join(front, front.pages, light, chapters)
+    clock.mark("pages joined")
+    used = glyphs_used([front] + [r.chapter for r in chapters])
+    subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
+    clock.mark("fonts subset")
+    joiner.save(output, subsets)
+    clock.mark("written")
+    return joiner.count
 
 
 class _Clock:

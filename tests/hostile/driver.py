@@ -31,13 +31,16 @@ def _pause(point: str, seconds: float) -> None:
 
 def install(point: str, seconds: float) -> None:
     if point == "render":
-        original: Callable[..., Any] = publish.render.chapters.ChapterRenderer.render_all
+        original: Callable[..., Any] = publish.render.chapters.ChapterRenderer.render
+        paused: list[bool] = []
 
-        def render_all(self: Any) -> Any:
-            _pause(point, seconds)
-            return original(self)
+        def render(self: Any, chapter: Any) -> Any:
+            if not paused:  # the first chapter, in every kind of build
+                paused.append(True)
+                _pause(point, seconds)
+            return original(self, chapter)
 
-        publish.render.chapters.ChapterRenderer.render_all = render_all  # type: ignore[method-assign]
+        publish.render.chapters.ChapterRenderer.render = render  # type: ignore[method-assign]
     elif point in ("writing", "written"):
 
         @contextlib.contextmanager
