@@ -64,6 +64,7 @@ def ratios(rows: list[Row]) -> str:
         "PDF memory publish/WeasyPrint",
         "PDF size publish/WeasyPrint",
         "PDF pages publish/WeasyPrint",
+        "EPUB rebuild s",
         "PDF rebuild/full build",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -86,6 +87,8 @@ def ratios(rows: list[Row]) -> str:
         cells.append(_x(pdf.peak_mb / weasy.peak_mb) if pdf and weasy and weasy.peak_mb else "")
         cells.append(_x(pdf.bytes / weasy.bytes) if pdf and weasy else "")
         cells.append(f"{pdf.pages}/{weasy.pages}" if pdf and weasy else "")
+        epub_rebuild = _find(rows, posts, "EPUB", "publish, rebuild after a 1-post edit")
+        cells.append(f"{epub_rebuild.seconds:.2f}" if epub_rebuild else "")
         rebuild = _find(rows, posts, "PDF", "publish, rebuild after a 1-post edit")
         cells.append(_x(rebuild.seconds / pdf.seconds) if rebuild and pdf else "")
         lines.append("| " + " | ".join(cells) + " |")

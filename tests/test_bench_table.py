@@ -18,12 +18,13 @@ def _rows() -> list[Row]:
         Row(100, "PDF", "publish", 10.0, 300, 600, 2 * 1024 * 1024),
         Row(100, "PDF", "pandoc+WeasyPrint", 50.0, 900, 580, 2 * 1024 * 1024),
         Row(100, "PDF", "publish, rebuild after a 1-post edit", 0.5, 200, 600, 2 * 1024 * 1024),
+        Row(100, "EPUB", "publish, rebuild after a 1-post edit", 0.25, 60, None, 2000),
     ]
 
 
 def test_table_has_a_line_a_build() -> None:
     table = markdown_table(_rows()).splitlines()
-    assert len(table) == 2 + 6
+    assert len(table) == 2 + 7
     assert table[0].startswith("| posts | output | tool | wall s | peak MB | pages | pages/s")
     assert "| 100 | PDF | publish | 10.00 | 300 | 600 | 60.0 | 2.00 |" in table
 
@@ -40,5 +41,6 @@ def test_ratios() -> None:
         "0.33×",
         "1.00×",
         "600/580",
+        "0.25",
         "0.05×",
     ]
