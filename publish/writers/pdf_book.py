@@ -35,6 +35,7 @@ from publish.writers.pdf_cache import PdfCache
 from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
 from publish.writers.pdf_merge import Joiner, glyphs_used
+from publish.writers.pdf_pool import ForkPool, Inline
 from publish.writers.pdf_worker import (
     ChapterFailed,
     ChapterPdf,
@@ -53,7 +54,6 @@ BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
 BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
 WAITING = 64  # cached documents held while the one before them is laid out
-TASKS_PER_WORKER = 8  # documents a worker process lays out before a fresh one takes over
 
 
 def default_workers() -> int:
@@ -129,18 +129,6 @@ def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
     ), placeholders
 
 
-class _Inline(futures.Executor):
-    """An executor that runs each call at once, in this process (one worker)."""
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
-        future: futures.Future[Any] = futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
     """Lay out every chapter in order of the book, a few documents handed out ahead.
 
@@ -158,8 +146,23 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     exhausted = False
     with Progress(len(build.plan.chapters), "PDF", build.progress) as bar:
 
+        def collect(future: futures.Future[ChapterPdf]) -> None:
+            batch, placeholders = pending.pop(future)
+            result = future.result()
+            if cache is not None:
+                result = cache.put(batch.key, result, placeholders)
+            results[batch.index] = Rendered(result, placeholders)
+            bar.update(len(batch.chapters))
+
         def submit(batch: Batch) -> None:
             task, placeholders = _task(build, batch)
+            # A link back to a post still being laid out would print a guessed page, and
+            # a wrong guess costs the document a second layout: wait for that post.
+            while due := _due(build, batch, pending):
+                finished, _ = futures.wait(due, return_when=futures.FIRST_COMPLETED)
+                for future in finished:
+                    collect(future)
+                task, placeholders = _task(build, batch)
             pending[pool.submit(render, task)] = (batch, placeholders)
 
         def resolve() -> None:
@@ -196,12 +199,7 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                     continue
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
-                    batch, placeholders = pending.pop(future)
-                    result = future.result()
-                    if cache is not None:
-                        result = cache.put(batch.key, result, placeholders)
-                    results[batch.index] = Rendered(result, placeholders)
-                    bar.update(len(batch.chapters))
+                    collect(future)
         except BaseException as error:
             numbering.fail()
             for future in pending:
@@ -215,49 +213,33 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     return [results[n] for n in range(build.batches)]
 
 
-class _ForkPool(futures.Executor):
-    """Worker processes forked from this one, each replaced after a few documents.
-
-    WeasyPrint's memory creeps up from one document to the next in a long-lived process;
-    a fresh process (forked, so it starts at once) keeps every worker near the size of
-    one document. concurrent.futures cannot recycle forked workers; multiprocessing can.
-    """
-
-    def __init__(self, ctx: Any, workers: int, initargs: tuple[Any, ...]) -> None:
-        self.pool = ctx.Pool(
-            workers, initializer=init_worker, initargs=initargs, maxtasksperchild=TASKS_PER_WORKER
-        )
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
-        future: futures.Future[Any] = futures.Future()
-
-        def done(value: Any) -> None:
-            if future.set_running_or_notify_cancel():
-                future.set_result(value)
-
-        def failed(error: BaseException) -> None:
-            if future.set_running_or_notify_cancel():
-                future.set_exception(error)
-
-        self.pool.apply_async(fn, args, kwargs, callback=done, error_callback=failed)
-        return future
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if cancel_futures or not wait:
-            self.pool.terminate()
-        else:
-            self.pool.close()
-        self.pool.join()
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        self.shutdown(wait=kind is None, cancel_futures=kind is not None)
+def _due(
+    build: Build,
+    batch: Batch,
+    pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]],
+) -> set[futures.Future[ChapterPdf]]:
+    """The documents being laid out that hold a post ``batch`` links to, as rendered (its
+    "see page" numbers: :class:`~publish.writers.print_links.PrintRenderer`) when that
+    post's page is not known yet."""
+    printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
+    live: dict[str, int] = getattr(build.renderer, "live", {})
+    targets = {
+        name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())
+    } - live.keys()
+    if not targets:
+        return set()
+    return {
+        future
+        for future, (other, _) in pending.items()
+        if any(chapter.id in targets for chapter in other.chapters)
+    }
 
 
 def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
     if build.workers <= 1:
         init_worker(build.settings, numbering)
-        return _Inline()
-    return _ForkPool(ctx, build.workers, (build.settings, numbering))
+        return Inline()
+    return ForkPool(ctx, build.workers, (init_worker, build.settings, numbering))
 
 
 def _front(build: Build, pool: futures.Executor, html: str, name: str) -> ChapterPdf:

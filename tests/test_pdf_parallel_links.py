@@ -1,0 +1,59 @@
+"""A link back to a post still being laid out waits for its page: one pass, right numbers.
+
+Each post is its own document and links to the post before it, which a worker is laying
+out at the same moment. Guessing that post's first page would print a wrong "see page"
+number and cost a second pass; the build waits for it instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from publish import load_book
+from publish.writers import pdf, pdf_book
+from publish.writers.pdf import write_pdf
+
+from helpers import make_book, outline
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf-parallel")]
+WORDS = "Of the keeping of books there is no end, and much reading wearies the body. "
+
+
+def _blog(root: Path, count: int) -> Path:
+    posts = {}
+    for n in range(1, count + 1):
+        link = f"As [the post before](../post-{n - 1:02d}/index.md) said. " if n > 1 else ""
+        text = link + WORDS * (30 + 17 * (n % 3))  # two to three pages, unlike the guess
+        posts[f"post-{n:02d}/index.md"] = (
+            f'---\ntitle: "Post {n}"\ndate: 2020-01-{n:02d}\n---\n{text}\n\n' + WORDS * 20
+        )
+    return make_book(root, posts)
+
+
+def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+    passes: list[int] = []
+    original = pdf._write_chaptered
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        passes.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_write_chaptered", counting)
+    out = tmp_path / "book.pdf"
+    write_pdf(load_book(_blog(tmp_path / "content", 8)), out, workers=2, cache=tmp_path / "c")
+    assert len(passes) == 1
+    reader = pypdf.PdfReader(out)
+    starts = {title: page for title, page in outline(reader) if title.startswith("Post ")}
+    for n in range(2, 9):
+        text = reader.pages[starts[f"Post {n}"] - 1].extract_text()
+        found = re.search(r"see\s+page\s+(\d+)", text)
+        assert found is not None, text
+        assert int(found.group(1)) == starts[f"Post {n - 1}"], n
