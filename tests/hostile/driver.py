@@ -11,6 +11,7 @@ then, or lets it run on), then carries on. Anything else as POINT: no stop.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +59,9 @@ def install(point: str, seconds: float) -> None:
 
 
 if __name__ == "__main__":
+    # As from a terminal: a test suite started in the background of a script inherits
+    # SIGINT ignored (POSIX shells do that to background jobs), and so would this.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     kind, source, out, where, pause = sys.argv[1:6]
     install(where, float(pause))
     sys.exit(main([kind, source, "-o", out]))
