@@ -11,6 +11,7 @@ with the cache or without.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -95,6 +96,7 @@ def render_chapters(
         bar.update(len(chapters) - len(missing))
         if count > 1 and len(missing) >= MIN_PARALLEL and "fork" in _start_methods():
             _work = (renderer, chapters)
+            gc.freeze()  # the workers' collections leave the book alone: no copies of it
             try:
                 with multiprocessing.get_context("fork").Pool(count) as pool:
                     for done in pool.imap(_render_chunk, _chunks(missing)):
@@ -106,6 +108,7 @@ def render_chapters(
                         bar.update(len(done))
             finally:
                 _work = None
+                gc.unfreeze()
         else:
             for n in missing:
                 records[n] = record(renderer, chapters[n])
