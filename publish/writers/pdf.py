@@ -199,16 +199,22 @@ def _cache_root(book: Book, folder: str | Path) -> Path:
     return Path(folder) / "pdf" / name
 
 
+def _environment(book: Book) -> str:
+    """The cache's environment key: read once a build, so that every pass of it uses the
+    same (a file edited while the book is built does not make a pass miss the cache)."""
+    mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
+    code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
+    return environment_key([default_styles_dir(), code, *mine])
+
+
 def _cache(
     book: Book,
-    folder: str | Path,
+    options: dict[str, Any],
     refs: dict[str, int],
     printed: dict[str, tuple[tuple[str, int], ...]],
 ) -> PrintCache:
-    mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
-    code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
-    environment = environment_key([default_styles_dir(), code, *mine])
-    return PrintCache(_cache_root(book, folder), environment, refs, printed)
+    root = _cache_root(book, options["cache"])
+    return PrintCache(root, options["environment"], refs, printed)
 
 
 def _write_chaptered(
@@ -222,7 +228,7 @@ def _write_chaptered(
     plan = assemble(book)
     styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
     renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, chapter_overrides(styles))
-    cache = _cache(book, options["cache"], refs, renderer.printed)
+    cache = _cache(book, options, refs, renderer.printed)
     renderer.live = cache.live  # links back to chapters laid out already print their page
     opening = [renderer.render(chapter) for chapter in plan.opening]
     maker = DocumentMaker(
@@ -285,6 +291,7 @@ def write_pdf(
     single = single_document or variant is not None
     with atomic_output(path) as temp, tempfile.TemporaryDirectory(prefix="publish-") as scratch:
         options = {"cache": cache or scratch, "workers": workers, "progress": progress}
+        options["environment"] = _environment(book) if not single else ""
         work = Path(scratch)
 
         def lay_out(fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics) -> Pass:
