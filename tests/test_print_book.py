@@ -188,7 +188,11 @@ def test_the_epub_keeps_links_and_has_parts_and_matter(built: dict[str, Path]) -
         opf = z.read("EPUB/content.opf").decode()
         dedication = z.read("EPUB/text/front-01-dedication.xhtml").decode()
         afterword = z.read("EPUB/text/back-afterword.xhtml").decode()
+        contents = z.read("EPUB/text/contents.xhtml").decode()
     assert 'href="https://www.gutenberg.org/ebooks/1342"' in chapter
+    # the contents page leads to each part's title page, as to each chapter
+    parts = re.findall(r'<li class="contents-part"><a href="([^"]+)">(\d+)</a></li>', contents)
+    assert parts == [("part-2015.xhtml", "2015"), ("part-2016.xhtml", "2016")]
     assert "link-note" not in chapter and "see page" not in chapter
     assert 'epub:type="part"' in part and 'role="doc-part"' in part
     assert 'epub:type="dedication"' in dedication and 'role="doc-dedication"' in dedication

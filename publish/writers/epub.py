@@ -214,7 +214,11 @@ class _EpubBuilder:
                 out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
                 self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
             )  # fmt: skip
-        contents = {"chapters": chapters, "href": lambda ch: ch.chapter.file_name}
+        contents = {
+            "chapters": chapters,
+            "href": lambda ch: ch.chapter.file_name,
+            "part_href": lambda part: f"{part.id}.xhtml",  # its title page, as in the nav
+        }
         self._add_page(
             out, spine, "contents", "contents.xhtml",
             self.page("epub/contents.xhtml.j2", self.labels["contents"], **contents),
