@@ -71,19 +71,17 @@ def _compose(raw: str) -> tuple[yaml.Node | None, Any]:
     """
     if _FastLoader is not None:
         try:
-            loader = _FastLoader(raw)
-            try:
-                node = loader.get_single_node()
-                _walk(node, refuse_shared=True)
-                return node, (loader.construct_document(node) if node is not None else None)
-            finally:
-                loader.dispose()
+            return _load(_FastLoader, raw, refuse_shared=True)
         except (yaml.YAMLError, _Refused):
             pass
-    loader = _Loader(raw)
+    return _load(_Loader, raw, refuse_shared=False)
+
+
+def _load(loader_class: type[Any], raw: str, refuse_shared: bool) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(raw)
     try:
         node = loader.get_single_node()
-        _walk(node, refuse_shared=False)
+        _walk(node, refuse_shared)
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
