@@ -85,6 +85,37 @@ output_option = click.option(
 )
 
 
+def build_options(verb: str, done: str) -> Callable[[Any], Any]:
+    """``--workers``, ``--cache`` and ``--no-cache``, worded for what the build does."""
+
+    def add(command: Any) -> Any:
+        for option in reversed(
+            [
+                click.option(
+                    "--workers",
+                    type=click.IntRange(min=1),
+                    help=f"Processes that {verb} chapters at once (default: one a core).",
+                ),
+                click.option(
+                    "--cache",
+                    type=click.Path(file_okay=False, path_type=Path),
+                    default=Path("build/cache"),
+                    show_default=True,
+                    help=f"Keep {done} chapters here; a rebuild redoes only what changed.",
+                ),
+                click.option(
+                    "--no-cache",
+                    is_flag=True,
+                    help=f"{verb.capitalize()} every chapter, keep nothing.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -102,15 +133,7 @@ def cli(ctx: click.Context, strict: bool, debug: bool) -> None:
     "--page-list", is_flag=True,
     help="Mark the print edition's pages in the EPUB (lays the PDF out once; slower).",
 )  # fmt: skip
-@click.option(
-    "--workers", type=click.IntRange(min=1),
-    help="Processes that render chapters at once (default: one a core).",
-)  # fmt: skip
-@click.option(
-    "--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/cache"),
-    show_default=True, help="Keep rendered chapters here; a rebuild redoes only what changed.",
-)  # fmt: skip
-@click.option("--no-cache", is_flag=True, help="Render every chapter, keep nothing.")
+@build_options("render", "rendered")
 @click.pass_context
 def epub(
     ctx: click.Context,
@@ -149,15 +172,7 @@ def epub(
     "--variant", type=click.Choice(printspec.VARIANTS, case_sensitive=False),
     help="Write a PDF variant: PDF/A (archiving), PDF/X (print shops), PDF/UA (tagged).",
 )  # fmt: skip
-@click.option(
-    "--workers", type=click.IntRange(min=1),
-    help="Processes that lay out chapters at once (default: one a core).",
-)  # fmt: skip
-@click.option(
-    "--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/cache"),
-    show_default=True, help="Keep laid-out chapters here; a rebuild redoes only what changed.",
-)  # fmt: skip
-@click.option("--no-cache", is_flag=True, help="Lay out every chapter, keep nothing.")
+@build_options("lay out", "laid-out")
 @click.option(
     "--single-document", is_flag=True,
     help="Lay the book out as one document (slower and hungrier; the reference layout).",
