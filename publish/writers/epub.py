@@ -9,6 +9,7 @@ The zip is then rewritten with fixed timestamps so the same content and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import mimetypes
 import tempfile
@@ -63,8 +64,15 @@ class EpubTarget:
 def image_name(source: Path) -> str:
     """An image's name in the book, from what it holds: the same in every build, whichever
     chapter (or worker process) meets it first, and one file for identical images."""
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+    stat = source.stat()
+    digest = _digest(source, stat.st_mtime_ns, stat.st_size)
     return f"{digest}-{slugify(source.stem, 40)}{source.suffix.lower()}"
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(source: Path, mtime_ns: int, size: int) -> str:
+    """An image's content hash, read once however many chapters show it."""
+    return hashlib.sha256(source.read_bytes()).hexdigest()[:10]
 
 
 @dataclass(frozen=True)
