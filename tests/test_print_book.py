@@ -178,6 +178,28 @@ def test_links_to_other_posts_say_their_page(built: dict[str, Path], texts: list
     assert f"the light (see page {pages['First Light']})" in last
 
 
+def test_see_page_follows_a_word_space_and_is_one_unit(tmp_path: Path) -> None:
+    """'the mill (see page 17)': a word space before the parenthesis, where the line may
+    break as between words (not a thin space that sets it against the word); the line never
+    breaks inside 'see page N'."""
+    posts = {
+        "2016-01-01-back.md": (
+            "---\ntitle: Back Again\n---\n" + "Back to [the mill](2016-01-02-mill.md) we go. " * 40
+        ),
+        "2016-01-02-mill.md": f"---\ntitle: The Mill\n---\n{WORDS}\n",
+    }
+    root = make_book(tmp_path / "c", posts, 'title = "T"\nauthor = "A"\nlanguage = "en"\n')
+    out = tmp_path / "b.pdf"
+    write_pdf(load_book(root), out, workers=1, progress=False, cache=None)
+    reader = PdfReader(out)
+    page = dict(outline(reader))["The Mill"]
+    text = "\n".join(page_texts(reader))
+    assert "\u2009" not in text
+    text = re.sub(r" +(?=[ \u00a0])", "", text)  # pypdf's extra spaces in justified lines
+    # each of the 40 whole, on one line, after a word space or at a line's start
+    assert len(re.findall(rf"(?:mill |\n)\(see\u00a0page\u00a0{page}\) we", text)) == 40, text
+
+
 def test_the_epub_keeps_links_and_has_parts_and_matter(built: dict[str, Path]) -> None:
     assert_epubcheck_clean(built["epub"])
     with zipfile.ZipFile(built["epub"]) as z:

@@ -104,7 +104,8 @@ class PrintRenderer(ChapterRenderer):
         self.overrides = overrides
         self.printed: dict[str, tuple[tuple[str, int], ...]] = {}
         language = plan.book.language.split("-")[0].lower()
-        self.see_page = SEE_PAGE.get(language, "p.")
+        # "see page" and its number are one unit: no line breaks inside it
+        self.see_page = SEE_PAGE.get(language, "p.").replace(" ", "\u00a0")
         self.links_title = LINKS_TITLE.get(language, "Links")
         self.style = plan.book.pdf.links
 
