@@ -72,7 +72,8 @@ def test_every_code_is_documented_and_every_finding_has_a_known_severity(
         assert finding.severity in ("error", "warning")
         if finding.code in CODES:
             assert finding.severity == CODES[finding.code][0]
-    assert {f.code for f in findings} == set(CODES) - {"image-outside"}
+    # matter-title needs front or back matter: test_a_post_titled_like_a_page_of_matter
+    assert {f.code for f in findings} == set(CODES) - {"image-outside", "matter-title"}
 
 
 def test_missing_alt_text(findings: list[Finding]) -> None:
@@ -98,6 +99,41 @@ def test_duplicate_titles_ignore_case(findings: list[Finding]) -> None:
     [dup] = [f for f in findings if f.code == "duplicate-title"]
     assert dup.file is not None and dup.file.name == "2020-01-03-hello-again.md"
     assert dup.line == 2 and "2020-01-01-hello" in dup.message
+
+
+def test_a_post_titled_like_a_page_of_matter(tmp_path: Path) -> None:
+    """A post "Foreword" beside front/02-foreword.md is no duplicate post title (matter pages
+    are not posts) but its own warning, on the post's title line, naming the page; a
+    dedication's title is printed nowhere and clashes with nothing."""
+    root = make_book(
+        tmp_path / "c",
+        {
+            "2020-01-01-foreword.md": "---\ntitle: Foreword\n---\nA post about forewords.\n",
+            "2020-01-02-dedication.md": "---\ntitle: Dedication\n---\nA post.\n",
+            "2020-01-03-notes.md": "---\ndate: 2020-01-03\ntitle: notes.\n---\nA post.\n",
+            "2020-01-04-hello.md": "---\ntitle: Hello\n---\nOnce.\n",
+            "2020-01-05-hello.md": "---\ntitle: Hello\n---\nTwice.\n",
+        },
+        TOML,
+    )
+    write(root / "front" / "01-dedication.md", "---\ntitle: Dedication\n---\nFor Ann.\n")
+    write(root / "front" / "02-foreword.md", "---\ntitle: Foreword\n---\nA word first.\n")
+    write(root / "back" / "notes.md", "---\ntitle: Notes\n---\nAt the end.\n")
+    write(root / "back" / "more.md", "---\ntitle: More\n---\nMore.\n")
+    write(root / "back" / "zz-more.md", "---\ntitle: More\n---\nStill more.\n")
+    found = [f for f in check_book(root) if f.code in ("duplicate-title", "matter-title")]
+    assert [(f.file.name if f.file else "", f.line, f.code) for f in found] == [
+        ("zz-more.md", 2, "matter-title"),
+        ("2020-01-01-foreword.md", 2, "matter-title"),
+        ("2020-01-03-notes.md", 3, "matter-title"),  # in the back matter, after the post
+        ("2020-01-05-hello.md", 2, "duplicate-title"),
+    ]
+    assert found[0].message.startswith("back matter page 'More' has the title of the back")
+    assert found[1].message == (
+        f"post 'Foreword' has the title of the foreword {root / 'front' / '02-foreword.md'}: "
+        "the contents list both under one name"
+    )
+    assert "the back matter page" in found[2].message and not found[1].is_error
 
 
 def test_images_for_print(findings: list[Finding]) -> None:

@@ -23,6 +23,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "empty-post": ("warning", "a post (or a page of front or back matter) with no text"),
     "empty-comment": ("warning", "a comment with no text"),
     "duplicate-title": ("warning", "two posts of the book with the same title"),
+    "matter-title": (
+        "warning",
+        "a post, or a page of front or back matter, with the title of a page of front or back"
+        " matter listed in the contents",
+    ),
     "missing-glyph": ("warning", "a character the book face (Linux Libertine) cannot draw"),
 }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from publish.assembly import Chapter
 from publish.check.context import Context, Text
+from publish.model import Post
 from publish.sources.textfile import parse_document
 
 
@@ -39,24 +41,69 @@ def _title_key(title: str) -> str:
     return re.sub(r"\s+", " ", folded).strip(" .!?")
 
 
+def _title_line(post: Post) -> int | None:
+    if post.source is None:
+        return None
+    try:
+        return parse_document(post.source).line("title")
+    except Exception:  # the file was read once already; a line is a nicety
+        return None
+
+
+def _where(chapter: Chapter) -> str:
+    post = chapter.post
+    return str(post.source) if post.source else post.slug
+
+
 def check_duplicate_titles(context: Context) -> None:
-    first: dict[str, str] = {}
+    """Two posts with one title: ``duplicate-title``.
+
+    Pages of front and back matter are not posts. A post with the title of one listed in
+    the contents (a post "Foreword" and ``front/02-foreword.md``), or two such pages with one
+    title, is ``matter-title``: the contents list both under one name, often because a post
+    was copied into the matter and left among the posts. A dedication's or an epigraph's
+    title is printed nowhere, so it clashes with nothing."""
+    front = {matter.slug for matter in context.book.front_matter}
+    matter: dict[str, Chapter] = {}
     for chapter in context.plan.chapters:
-        post = chapter.post
-        key = _title_key(post.title)
-        where = str(post.source) if post.source else post.slug
-        if key in first:
-            line = None
-            if post.source is not None:
-                try:
-                    line = parse_document(post.source).line("title")
-                except Exception:  # the post was read once already; a line is a nicety
-                    line = None
+        if chapter.is_post:
+            continue
+        key = _title_key(chapter.title)
+        if key in matter:
             context.report(
-                "duplicate-title",
-                f"title '{post.title}' is also the title of {first[key]}",
-                post.source,
-                line,
+                "matter-title",
+                f"{_matter_name(chapter, front)} '{chapter.title}' has the title of the "
+                f"{_matter_name(matter[key], front)} {_where(matter[key])}: "
+                "the contents list both under one name",
+                chapter.post.source,
+                _title_line(chapter.post),
             )
         else:
-            first[key] = where
+            matter[key] = chapter
+    posts: dict[str, Chapter] = {}
+    for chapter in context.plan.posts:
+        key = _title_key(chapter.title)
+        if key in matter:
+            context.report(
+                "matter-title",
+                f"post '{chapter.title}' has the title of the "
+                f"{_matter_name(matter[key], front)} {_where(matter[key])}: "
+                "the contents list both under one name",
+                chapter.post.source,
+                _title_line(chapter.post),
+            )
+        if key in posts:
+            context.report(
+                "duplicate-title",
+                f"title '{chapter.title}' is also the title of {_where(posts[key])}",
+                chapter.post.source,
+                _title_line(chapter.post),
+            )
+        else:
+            posts[key] = chapter
+
+
+def _matter_name(chapter: Chapter, front: set[str]) -> str:
+    if chapter.kind not in ("front", "back"):
+        return chapter.kind  # "foreword", "afterword", ...
+    return "front matter page" if chapter.post.slug in front else "back matter page"
