@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,15 @@ from pypdf import PdfReader
 from publish import Diagnostics, load_book, printspec, write_epub, write_pdf
 from publish.writers.wrap_cover import write_cover_pdf
 
-from helpers import assert_epubcheck_clean, contents_entries, make_book, outline, page_texts
+from helpers import (
+    REPO,
+    assert_epubcheck_clean,
+    contents_entries,
+    make_book,
+    outline,
+    page_texts,
+    write,
+)
 
 pytestmark = pytest.mark.xdist_group("print-book")
 PT = 72.0
@@ -144,6 +153,50 @@ def test_contents_give_each_part_its_title_pages_number(built: dict[str, Path], 
         # the page whose whole text is the year: the part's title page
         assert [n for n, text in enumerate(texts, 1) if text.strip() == year] == [page]
     assert parts["2015"] < parts["2016"]
+
+
+def test_a_template_without_part_title_pages_numbers_parts_by_their_first_chapter(
+    root: Path, tmp_path: Path
+) -> None:
+    """A book's own pdf/book.html.j2 that prints no part title pages: the contents still give
+    each part a number, its first chapter's page, and lead there; both builds alike."""
+    own = tmp_path / "content"
+    shutil.copytree(root, own)
+    template = (REPO / "publish" / "templates" / "pdf" / "book.html.j2").read_text("utf-8")
+    part_page = r"\{% if ch\.chapter\.part %\}.*?\{% else %\}\n(.*?)\{% endif %\}\n"
+    template, found = re.subn(part_page, r"\1", template, flags=re.S)
+    assert found == 1 and "chapter.part" not in template
+    write(own / "templates" / "pdf" / "book.html.j2", template)
+    book = load_book(own)
+    diagnostics = Diagnostics()
+    write_pdf(book, tmp_path / "chaptered.pdf", diagnostics, workers=2, progress=False)
+    write_pdf(book, tmp_path / "single.pdf", diagnostics, single_document=True)
+    assert diagnostics.warnings == []  # no "target points to undefined anchor"
+    for build in ("chaptered", "single"):
+        reader = PdfReader(tmp_path / f"{build}.pdf")
+        marks = outline(reader)
+        pages = dict(marks)
+        assert "2015" not in pages  # no part title pages
+        contents = _contents_pages(page_texts(reader), marks)
+        entries = [entry for text in contents for entry in contents_entries(text)]
+        assert [t for t, _ in entries][1:4] == ["2015", "First Light", "2016"], build
+        numbers = dict(entries)
+        assert numbers["2015"] == pages["First Light"], build
+        assert numbers["2016"] == pages["The Mill"], build
+        names = reader.named_destinations
+        links = {  # (page led to, the line's top): a link is a few boxes on its line
+            (
+                reader.get_destination_page_number(names[str(link["/Dest"])]) + 1,
+                round(float(link["/Rect"][1])),
+            )
+            for page in reader.pages[pages["Contents"] - 1 : pages["First Light"] - 1]
+            for annot in page.get("/Annots", [])
+            if "/Dest" in (link := annot.get_object())
+        }
+        led_to = [target for target, _ in links]
+        # the part's line and its first chapter's
+        assert led_to.count(pages["First Light"]) == 2, (build, sorted(links))
+        assert led_to.count(pages["The Mill"]) == 2, (build, sorted(links))
 
 
 def test_parts_numbers_come_back_from_the_build_cache(

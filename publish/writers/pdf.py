@@ -32,7 +32,7 @@ from publish.writers.fetch import LocalOnlyFetcher
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
 from publish.writers.pdf_cache import environment_key
-from publish.writers.pdf_html import DocumentMaker
+from publish.writers.pdf_html import DocumentMaker, point_parts_at_chapters
 from publish.writers.pdf_worker import RenderSettings
 from publish.writers.print_fit import (
     Pass,
@@ -115,6 +115,7 @@ def _render_html(
             part_href=lambda part: f"#{part.id}",
         )
     )
+    html = point_parts_at_chapters(html, chapters)
     printed = frozenset(pair for pairs in renderer.printed.values() for pair in pairs)
     return html, len(chapters), printed
 

@@ -12,6 +12,7 @@ template without the chapters, its contents numbered from the chapters' real fir
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,19 @@ def light_chapters(plan: Plan, target: Target) -> list[RenderedChapter]:
         rendered = renderer.render(dataclasses.replace(chapter, post=post))
         light.append(dataclasses.replace(rendered, chapter=chapter, body=Markup("")))
     return light
+
+
+def point_parts_at_chapters(html: str, chapters: list[RenderedChapter]) -> str:
+    """``html`` (the one-document book) with each link to a part whose title page it lacks
+    (a book's own ``pdf/book.html.j2`` without one) leading to the part's first chapter
+    instead: the contents then give the part that chapter's page, not a blank."""
+    for ch in chapters:
+        part = ch.chapter.part
+        if part is not None and not re.search(
+            rf"""\sid\s*=\s*["']?{re.escape(part.id)}(?=["'\s>])""", html
+        ):
+            html = html.replace(f'href="#{part.id}"', f'href="#{ch.id}"')
+    return html
 
 
 def _element_children(element: Any) -> list[Any]:
@@ -149,14 +163,16 @@ class DocumentMaker:
 
         See :mod:`publish.writers.pdf_numbers`; each chapter and part gets a hidden anchor,
         so the contents' links are kept (the join points them at the chapters and parts).
-        A part whose page is not known (a template without its title page) is listed
-        without a number.
+        A part whose title page is not in the book (a book's own template without one)
+        links to its first chapter and is numbered with its page, as in a one-document
+        build (:func:`point_parts_at_chapters`).
         """
         root = self._render(light, self.context)
         body = root.body
         first_page = {ch.id: start for ch, start in zip(light, starts, strict=True)}
         part_ids = [ch.chapter.part.id for ch in light if ch.chapter.part is not None]
         first_page.update((name, parts[name]) for name in part_ids if name in parts)
+        first_chapter = {ch.chapter.part.id: ch.id for ch in light if ch.chapter.part is not None}
         for child in _element_children(body):
             if child.get("id") in first_page or any(
                 node.get("id") in first_page for node in child.iter() if isinstance(node.tag, str)
@@ -164,10 +180,11 @@ class DocumentMaker:
                 body.remove(child)
         for node in list(body.iter()):
             href = node.get("href", "") if isinstance(node.tag, str) else ""
+            if href.startswith("#") and href[1:] in first_chapter and href[1:] not in parts:
+                href = f"#{first_chapter[href[1:]]}"  # no title page: the part's first chapter
+                node.set("href", href)
             if href.startswith("#") and href[1:] in first_page:
                 _append_style(node, f"counter-reset:{COUNTER} {first_page[href[1:]]};")
-            elif href.startswith("#") and href[1:] in part_ids:
-                node.drop_tag()  # no page to give it
         style = lxml_html.Element("style")
         style.text = self.overrides
         root.head.append(style)
