@@ -394,6 +394,17 @@ def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(
     images = list(page.images)
     assert [(i.image.width, i.image.height) for i in images] == [(1900, 2800)]  # as it is
     assert "What the book is about." in page.extract_text()
+    # placed over the whole front and its bleed, its shape kept: a little wider than the
+    # panel's, so as tall as the sheet and cropped evenly at both sides, never letterboxed
+    doc = pdfium.PdfDocument(str(result.path))
+    [placed] = list(doc[0].get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE]))
+    left, bottom, right, top = placed.get_bounds()
+    sheet = doc[0].get_mediabox()
+    fold = sheet[0] + (0.125 + 6 + result.spine) * PT  # the front's fold with the spine
+    assert (bottom, top) == (pytest.approx(sheet[1], abs=0.5), pytest.approx(sheet[3], abs=0.5))
+    assert left < fold and right > sheet[2]
+    assert (left + right) / 2 == pytest.approx((fold + sheet[2]) / 2, abs=0.5)
+    assert (right - left) / (top - bottom) == pytest.approx(1900 / 2800, rel=0.001)
     small = tmp_path / "small.jpg"
     Image.new("RGB", (600, 900), (20, 20, 20)).save(small)
     (root / "cover.jpg").write_bytes(small.read_bytes())

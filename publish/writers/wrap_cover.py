@@ -185,7 +185,9 @@ def _html(book: Book, g: Geometry, colours: _Colours, image: Path, pages: int) -
         "colours": colours,
         "front": image.as_uri(),
         "front_alt": labels["cover_alt"].format(title=view.title, author=view.author),
-        "fit": "cover",  # the book's own image, or the generated one drawn to the panel's size
+        # Not used by the default template any more (the front always fills its panel and
+        # bleed); kept for a book's own copy of an earlier wrap_cover.html.j2, which reads it.
+        "fit": "cover",
         "back_text": _back_text(book),
         "spine_text": printspec.spine_has_text(pages),
         "spine_font": round(max(4.0, min(14.0, room * 72 * 0.62)), 1),
