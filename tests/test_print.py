@@ -183,33 +183,56 @@ def _xmp(path: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("variant", "declared"),
+    ("variant", "version", "declared"),
     [
-        ("pdf/a-2b", [r'pdfaid:part="2"', r'pdfaid:conformance="B"']),
-        ("pdf/ua-1", [r'pdfuaid:part="1"']),
-        ("pdf/x-4", [r"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"]),
-        ("pdf/x-1a", [r"<pdfxid:GTS_PDFXVersion>PDF/X-1a:2003</pdfxid:GTS_PDFXVersion>"]),
+        ("pdf/a-2b", "1.7", [r'pdfaid:part="2"', r'pdfaid:conformance="B"']),
+        ("pdf/ua-1", "1.7", [r'pdfuaid:part="1"']),
+        ("pdf/x-4", "1.6", [r"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"]),
+        ("pdf/x-3", "1.4", [r"<pdfxid:GTS_PDFXVersion>PDF/X-3:2003</pdfxid:GTS_PDFXVersion>"]),
+        ("pdf/x-1a", "1.4", [r"<pdfxid:GTS_PDFXVersion>PDF/X-1a:2003</pdfxid:GTS_PDFXVersion>"]),
     ],
 )
-def test_each_variant_declares_itself(tmp_path: Path, variant: str, declared: list[str]) -> None:
+def test_each_variant_declares_itself(
+    tmp_path: Path, variant: str, version: str, declared: list[str]
+) -> None:
+    """What each variant writes, as the README's *Variants* says; a PDF/X variant is a
+    declaration only (RGB, no output intent): when WeasyPrint changes that, the README must
+    change too."""
     book = load_book(make_book(tmp_path / "c", {"p.md": POST}, toml()))
     out = tmp_path / "b.pdf"
     result = write_pdf(book, out, variant=variant)
     assert result.variant == variant
+    assert out.read_bytes().startswith(f"%PDF-{version}".encode())
     xmp = _xmp(out)
     for needle in declared:
         assert re.search(re.escape(needle), xmp), xmp
     reader = PdfReader(out)
     used = fonts(reader)
     assert used and all(used.values())  # every font embedded
-    if variant == "pdf/x-1a":
-        assert reader.metadata is not None
-        assert reader.metadata.get("/GTS_PDFXVersion") == "PDF/X-1a:2003"
+    for page in reader.pages:
+        assert "/TrimBox" in page and "/BleedBox" in page
+    assert reader.metadata is not None
+    info = {key: str(value) for key, value in reader.metadata.items()}
+    catalog = reader.trailer["/Root"]
+    intents = [intent.get_object() for intent in catalog.get("/OutputIntents", [])]
+    if variant in ("pdf/x-1a", "pdf/x-3"):
+        name = declared[0].split(">")[1].split("<")[0]
+        assert info["/GTS_PDFXVersion"] == info["/GTS_PDFXConformance"] == name
+    else:
+        assert "/GTS_PDFXVersion" not in info  # PDF/X-4: in the XMP only
+    if variant.startswith("pdf/x"):
+        assert info["/Trapped"] == "/False"
+        assert intents == []  # no output intent: PDF/X in name only
+        streams = [page.get_contents() for page in reader.pages]
+        colour = b"".join(stream.get_data() for stream in streams if stream is not None)
+        assert re.search(rb"\srg\s", colour) and not re.search(rb"\s[kK]\s", colour)  # RGB
     if variant == "pdf/ua-1":
-        assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
-        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+        assert "/StructTreeRoot" in catalog  # tagged
+        assert catalog["/MarkInfo"]["/Marked"]
+        assert intents == []
     if variant == "pdf/a-2b":
-        assert "/OutputIntents" in reader.trailer["/Root"]
+        [intent] = intents
+        assert intent["/S"] == "/GTS_PDFA1" and "sRGB" in str(intent["/OutputConditionIdentifier"])
 
 
 def test_variant_from_book_toml_and_the_command_line(tmp_path: Path) -> None:
