@@ -117,7 +117,7 @@ import sys
 from pathlib import Path
 from publish import load_book
 from publish.writers.pdf import write_pdf
-write_pdf(load_book(sys.argv[1]), sys.argv[2], cache=sys.argv[3], progress=False)
+write_pdf(load_book(sys.argv[1], cache=sys.argv[3]), sys.argv[2], cache=sys.argv[3], progress=False)
 """
 
 

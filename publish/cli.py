@@ -101,12 +101,13 @@ def build_options(verb: str, done: str) -> Callable[[Any], Any]:
                     type=click.Path(file_okay=False, path_type=Path),
                     default=Path("build/cache"),
                     show_default=True,
-                    help=f"Keep {done} chapters here; a rebuild redoes only what changed.",
+                    help=f"Keep posts as read and {done} chapters here; a rebuild"
+                    " redoes only what changed.",
                 ),
                 click.option(
                     "--no-cache",
                     is_flag=True,
-                    help=f"{verb.capitalize()} every chapter, keep nothing.",
+                    help=f"Read every post and {verb} every chapter, keep nothing.",
                 ),
             ]
         ):
@@ -148,7 +149,7 @@ def epub(
     from publish.writers.epub import write_epub
 
     def action(diagnostics: Diagnostics) -> str:
-        book = load_book(source, diagnostics)
+        book = load_book(source, diagnostics, cache=None if no_cache else cache)
         breaks = None
         if page_list:
             from publish.pagination import paginate
@@ -192,7 +193,7 @@ def pdf(
     from publish.writers.pdf import write_pdf
 
     def action(diagnostics: Diagnostics) -> str:
-        book = load_book(source, diagnostics)
+        book = load_book(source, diagnostics, cache=None if no_cache else cache)
         out = output or _default_output(book, "pdf")
         result = write_pdf(
             book, out, diagnostics, variant=variant, workers=workers,

@@ -74,22 +74,26 @@ def _clean_comment(top: Comment) -> Comment:
     return done[id(top)]
 
 
-def xml_safe_book(book: Book) -> Book:
+def xml_safe_post(post: Post) -> Post:
+    """``post`` with every text XML-safe (itself when nothing changes): its title, names,
+    tags and bodies, its comments' too."""
+    comments = tuple(_clean_comment(c) for c in post.comments)
+    if all(a is b for a, b in zip(comments, post.comments, strict=True)):
+        comments = post.comments
+    cleaned = _cleaned(post, body=_cleaned(post.body), comments=comments)
+    if not cleaned.title.strip() and post.title.strip():  # it held nothing but those
+        cleaned = dataclasses.replace(cleaned, title=f"{post.date:%Y-%m-%d}")
+    return cleaned
+
+
+def xml_safe_book(book: Book, *, posts_safe: bool = False) -> Book:
     """``book`` with every text XML-safe: titles, names, tags and bodies, however read.
 
     YAML (front matter, Jekyll data) can write any character with an escape ("\\x01",
-    "\\ud800"); no XHTML file, EPUB package or PDF can hold some of them.
+    "\\ud800"); no XHTML file, EPUB package or PDF can hold some of them. With
+    ``posts_safe``, the posts are taken as they are (a reader made them XML-safe already).
     """
-    posts = []
-    for post in book.posts:
-        comments = tuple(_clean_comment(c) for c in post.comments)
-        if all(a is b for a, b in zip(comments, post.comments, strict=True)):
-            comments = post.comments
-        cleaned_post = _cleaned(post, body=_cleaned(post.body), comments=comments)
-        if not cleaned_post.title.strip() and post.title.strip():  # it held nothing but those
-            cleaned_post = dataclasses.replace(cleaned_post, title=f"{post.date:%Y-%m-%d}")
-        posts.append(cleaned_post)
-    cleaned = tuple(posts)
+    cleaned = book.posts if posts_safe else tuple(xml_safe_post(p) for p in book.posts)
     if all(a is b for a, b in zip(cleaned, book.posts, strict=True)):
         cleaned = book.posts
     return _cleaned(book, posts=cleaned)

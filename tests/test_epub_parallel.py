@@ -97,9 +97,9 @@ def test_a_rebuild_renders_only_the_edited_post(
     rendered: list[str] = []
     record = pool.record
 
-    def counting(renderer: object, chapter: object) -> object:
+    def counting(renderer: object, chapter: object, *more: object) -> object:
         rendered.append(chapter.post.title)  # type: ignore[attr-defined]
-        return record(renderer, chapter)  # type: ignore[arg-type]
+        return record(renderer, chapter, *more)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pool, "record", counting)
     _build(blog, tmp_path / "second.epub", workers=1, cache=cache)
@@ -141,3 +141,32 @@ def test_a_bad_post_fails_the_same_in_a_worker(
 
 def _chapter(n: int) -> str:
     return f"EPUB/text/chapter-{n:03d}.xhtml"
+
+
+def test_a_cached_chapter_drops_a_link_whose_target_went_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Post two is unchanged and cached, with its finished document; post one loses the
+    section it links to, so that link must now point at post one's start."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = make_book(
+        tmp_path / "content",
+        {
+            "post-01/index.md": "---\ntitle: One\ndate: 2020-01-01\n---\nA.\n\n## Part {#sec}\n",
+            "post-02/index.md": (
+                "---\ntitle: Two\ndate: 2020-01-02\n---\nSee [it](../post-01/index.md#sec).\n"
+            ),
+        },
+    )
+    cache = tmp_path / "cache"
+    _build(root, tmp_path / "first.epub", cache=cache)
+    assert 'href="chapter-001.xhtml#ch-001-post-01-sec"' in epub_text(
+        tmp_path / "first.epub", _chapter(2)
+    )
+    one = root / "posts" / "post-01" / "index.md"
+    one.write_text(one.read_text().replace(" {#sec}", ""))
+    _build(root, tmp_path / "second.epub", cache=cache)
+    page = epub_text(tmp_path / "second.epub", _chapter(2))
+    assert 'href="chapter-001.xhtml"' in page and "#ch-001-post-01-sec" not in page
+    _build(root, tmp_path / "fresh.epub")
+    assert (tmp_path / "second.epub").read_bytes() == (tmp_path / "fresh.epub").read_bytes()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -30,38 +29,13 @@ from markupsafe import Markup
 
 from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostic, Diagnostics
+from publish.fingerprint import environment_key, file_digest
 from publish.model import Book
 from publish.render.chapters import RenderedChapter, RenderedComment
 from publish.render.templates import default_styles_dir
 
-FORMAT = 1  # of the render cache's entries; bump when what is stored changes
+FORMAT = 2  # of the render cache's entries; bump when what is stored changes
 _REFERENCE = re.compile(r"""\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']""")
-
-
-def file_digest(sha: Any, path: Path) -> None:
-    """Add a file's name, size and time to ``sha`` (its absence too)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        sha.update(f"{path}:missing".encode())
-        return
-    sha.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-
-
-def environment_key(folders: list[Path], extra: str = "") -> str:
-    """What every chapter depends on besides its post: versions, the stylesheets and
-    fonts, the templates and publish's own code (which renders the posts)."""
-    try:
-        version = importlib.metadata.version("publish")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
-        version = "?"
-    sha = hashlib.sha256(f"{version}:{extra}".encode())
-    for folder in folders:
-        if folder.is_dir():
-            paths = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            for path in sorted(paths):
-                sha.update(str(path).encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
 
 
 class SourceKeys:
@@ -93,7 +67,8 @@ class SourceKeys:
             post = chapter.post
             base = post.base_dir or (plan.book.root or Path())
             texts = [post.body.text] + [c.body.text for c in post.all_comments()]
-            found = {t for text in texts for pair in _REFERENCE.findall(text) for t in pair if t}
+            linking = [t for t in texts if "](" in t or "src" in t or "href" in t]  # cheap
+            found = {t for text in linking for pair in _REFERENCE.findall(text) for t in pair if t}
             for target in sorted(found):
                 if "://" not in target and not target.startswith(("#", "mailto:")):
                     file_digest(sha, base / unquote(target.split("#", 1)[0].split("?", 1)[0]))
@@ -108,6 +83,10 @@ class ChapterRecord:
     warnings: tuple[Diagnostic, ...] = ()
     counters: dict[str, int] = dataclasses.field(default_factory=dict)
     images: dict[str, str] = dataclasses.field(default_factory=dict)  # source file -> name
+    ids: tuple[str, ...] = ()  # what links can point at in it (render.links.fragment_ids)
+    links: tuple[str, ...] = ()  # the fragments its links point at (linked_fragments)
+    page: str = ""  # the chapter's finished document (the writer's), when it makes one
+    page_facts: Any = None  # what the writer noted making it (JSON)
 
     def replay(self, diagnostics: Diagnostics, images: dict[Path, str] | None) -> None:
         """Report the chapter's warnings and counts again; register its images."""
@@ -125,12 +104,24 @@ class ChapterRecord:
         data["comments"] = tuple(_comment(c) for c in data["comments"])
         return RenderedChapter(chapter=chapter, **data)
 
+    def outline(self, chapter: Chapter) -> RenderedChapter:
+        """The rendered chapter without its text (no body, no comments): its title and
+        the like, for contents pages."""
+        data = dict(self.data)
+        data["body"] = data["end_notes"] = Markup()
+        data["comments"] = ()
+        return RenderedChapter(chapter=chapter, **data)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "data": self.data,
             "warnings": [[w.code, w.message, _text(w.file), w.line] for w in self.warnings],
             "counters": self.counters,
             "images": self.images,
+            "ids": list(self.ids),
+            "links": list(self.links),
+            "page": self.page,
+            "page_facts": self.page_facts,
         }
 
     @classmethod
@@ -139,7 +130,16 @@ class ChapterRecord:
             Diagnostic(code, message, Path(file) if file is not None else None, line)
             for code, message, file, line in value["warnings"]
         )
-        return cls(value["data"], warnings, dict(value["counters"]), dict(value["images"]))
+        return cls(
+            value["data"],
+            warnings,
+            dict(value["counters"]),
+            dict(value["images"]),
+            tuple(value["ids"]),
+            tuple(value["links"]),
+            value["page"],
+            value["page_facts"],
+        )
 
 
 def _text(path: Path | None) -> str | None:
@@ -206,12 +206,12 @@ class RenderCache:
                     path.unlink()
 
 
-def render_cache(book: Book, folder: str | Path, kind: str) -> RenderCache:
+def render_cache(book: Book, folder: str | Path, kind: str, extra: str = "") -> RenderCache:
     """The render cache of ``book`` for one kind of output, in ``folder`` (books and kinds
     sharing a folder keep apart). Its key covers the styles and templates, the book's own
-    and publish's, and publish's code."""
+    and publish's, publish's code and ``extra`` (what else the writer's pages show)."""
     mine = [book.root / "styles", book.root / "templates"] if book.root is not None else []
     code = Path(__file__).resolve().parent.parent  # the package: renderer, templates
-    environment = environment_key([default_styles_dir(), code, *mine], kind)
+    environment = environment_key([default_styles_dir(), code, *mine], f"{kind}:{extra}")
     name = hashlib.sha256(f"{book.root}:{book.title}".encode()).hexdigest()[:16]
     return RenderCache(Path(folder) / kind / name, environment)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,27 @@ from publish.errors import Diagnostics, PublishError
 from publish.progress import Progress
 from publish.render.cache import ChapterRecord, RenderCache, chapter_data
 from publish.render.chapters import ChapterRenderer, RenderedChapter
-from publish.render.links import prune_dead_fragments
+from publish.render.links import Pruner, fragment_ids, linked_fragments
 
 CHUNK = 16  # chapters a worker renders before it hands them back
 MIN_PARALLEL = 4 * CHUNK  # fewer chapters to render than this: not worth the processes
 
-_work: tuple[ChapterRenderer, Sequence[Chapter]] | None = None  # what forked workers inherit
+# A writer's finished document for a rendered chapter, given the chapter's images (name in
+# the book -> file), and what the writer noted making it (JSON: counts for its metadata).
+PageMaker = Callable[[RenderedChapter, dict[str, Path]], tuple[str, Any]]
+
+_work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker | None] | None = None  # for workers
+
+
+@dataclass(frozen=True)
+class Done:
+    """A chapter rendered, and its document when the writer makes one (``page``, UTF-8):
+    then ``chapter`` is its outline only (no body, no comments), as the document holds
+    those."""
+
+    chapter: RenderedChapter
+    page: bytes = b""
+    facts: Any = None
 
 
 def default_workers() -> int:
@@ -37,8 +53,11 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def record(renderer: ChapterRenderer, chapter: Chapter) -> ChapterRecord:
-    """Render one chapter, keeping its warnings, counts and images apart."""
+def record(
+    renderer: ChapterRenderer, chapter: Chapter, page: PageMaker | None = None
+) -> ChapterRecord:
+    """Render one chapter, keeping its warnings, counts and images apart; with ``page``,
+    make its document too (with every link as rendered: see :func:`render_pages`)."""
     kept = renderer.diagnostics
     images: dict[Path, str] | None = getattr(renderer.target, "images", None)
     own = Diagnostics()
@@ -52,20 +71,25 @@ def record(renderer: ChapterRenderer, chapter: Chapter) -> ChapterRecord:
         renderer.diagnostics = kept
         if images is not None:
             renderer.target.images = images  # type: ignore[attr-defined]
+    text, facts = page(rendered, {n: p for p, n in used.items()}) if page else ("", None)
     return ChapterRecord(
         chapter_data(rendered),
         tuple(own.warnings),
         dict(own.counters),
         {str(source): name for source, name in used.items()},
+        tuple(fragment_ids(rendered)),
+        tuple(linked_fragments(rendered)),
+        text,
+        facts,
     )
 
 
 def _render_chunk(indexes: list[int]) -> list[tuple[int, ChapterRecord]] | tuple[Any, ...]:
     """In a worker: records of the chapters at ``indexes``, or a PublishError's fields."""
     assert _work is not None
-    renderer, chapters = _work
+    renderer, chapters, page = _work
     try:
-        return [(n, record(renderer, chapters[n])) for n in indexes]
+        return [(n, record(renderer, chapters[n], page)) for n in indexes]
     except PublishError as error:  # its own pickling loses the fields: send them
         return ("error", error.code, error.message, error.file, error.line)
 
@@ -85,46 +109,80 @@ def render_chapters(
     label: str = "EPUB",
 ) -> list[RenderedChapter]:
     """Every chapter rendered, warnings reported in order, dead fragments pruned."""
+    done = render_pages(
+        renderer, chapters, workers=workers, cache=cache, progress=progress, label=label
+    )
+    return [d.chapter for d in done]
+
+
+def render_pages(
+    renderer: ChapterRenderer,
+    chapters: Sequence[Chapter],
+    *,
+    page: PageMaker | None = None,
+    workers: int | None = None,
+    cache: RenderCache | None = None,
+    progress: bool | None = None,
+    label: str = "EPUB",
+) -> list[Done]:
+    """Every chapter rendered (warnings reported in order, dead fragments pruned) and,
+    with ``page``, its document made: in the workers, and kept in the cache with the
+    chapter. A chapter whose links needed pruning has its document made again here."""
     global _work
     records: list[ChapterRecord | None] = [None] * len(chapters)
     keys = [cache.key(renderer.plan, ch) for ch in chapters] if cache is not None else []
     if cache is not None:
         records = [cache.get(key) for key in keys]
+    if page is not None:  # an entry made without the document is made again
+        records = [r if r is not None and r.page else None for r in records]
     missing = [n for n, found in enumerate(records) if found is None]
     count = workers or default_workers()
     with Progress(len(chapters), label, progress) as bar:
         bar.update(len(chapters) - len(missing))
         if count > 1 and len(missing) >= MIN_PARALLEL and "fork" in _start_methods():
-            _work = (renderer, chapters)
+            _work = (renderer, chapters, page)
             gc.freeze()  # the workers' collections leave the book alone: no copies of it
             try:
                 with multiprocessing.get_context("fork").Pool(count) as pool:
-                    for done in pool.imap(_render_chunk, _chunks(missing)):
-                        if isinstance(done, tuple):
-                            _, code, message, file, line = done
+                    for chunk in pool.imap(_render_chunk, _chunks(missing)):
+                        if isinstance(chunk, tuple):
+                            _, code, message, file, line = chunk
                             raise PublishError(code, message, file, line)
-                        for n, made in done:
+                        for n, made in chunk:
                             records[n] = made
-                        bar.update(len(done))
+                        bar.update(len(chunk))
             finally:
                 _work = None
                 gc.unfreeze()
         else:
             for n in missing:
-                records[n] = record(renderer, chapters[n])
+                records[n] = record(renderer, chapters[n], page)
                 bar.update()
-    rendered: list[RenderedChapter] = []
     images: dict[Path, str] | None = getattr(renderer.target, "images", None)
     made_now = set(missing)
-    for n, (chapter, found) in enumerate(zip(chapters, records, strict=True)):
+    ids = {chapter.id for chapter in chapters}
+    for n, found in enumerate(records):
         assert found is not None
         if cache is not None and n in made_now:
             cache.put(keys[n], found)
         found.replay(renderer.diagnostics, images)
-        rendered.append(found.rendered(chapter))
+        ids.update(found.ids)
     if cache is not None:
         cache.prune()
-    return prune_dead_fragments(rendered)
+    pruner = Pruner(ids, [chapter.id for chapter in chapters])
+    done: list[Done] = []
+    for n, chapter in enumerate(chapters):
+        found, records[n] = records[n], None  # let each record go once used (memory)
+        assert found is not None
+        if page is None:
+            done.append(Done(pruner.chapter(found.rendered(chapter))))
+        elif all(fragment in ids for fragment in found.links):  # its document as made
+            done.append(Done(found.outline(chapter), found.page.encode(), found.page_facts))
+        else:  # a link to pluck: made again, here
+            pruned = pruner.chapter(found.rendered(chapter))
+            text, facts = page(pruned, {name: Path(p) for p, name in found.images.items()})
+            done.append(Done(found.outline(chapter), text.encode(), facts))
+    return done
 
 
 def _start_methods() -> list[str]:

@@ -9,7 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from publish.errors import Diagnostics, PublishError
+from publish.limits import xml_safe_post
 from publish.model import Body, Book, Comment, Post
+from publish.sources.cache import ReadCache
 from publish.sources.config import BookConfig, load_config
 from publish.sources.matter import read_matter
 from publish.sources.textfile import Document, as_datetime, parse_document
@@ -195,7 +197,14 @@ def book_from_config(config: BookConfig, posts: tuple[Post, ...], root: Path | N
     )
 
 
-def load_content(root: Path, diagnostics: Diagnostics) -> Book:
+def _read_safe(entry: Path, diagnostics: Diagnostics) -> Post:
+    return xml_safe_post(read_post(entry, diagnostics))
+
+
+def load_content(root: Path, diagnostics: Diagnostics, cache: str | Path | None = None) -> Book:
+    """The book of a content folder, its posts XML-safe. With ``cache`` (a folder), posts
+    whose files are as the last build found them are not read again (see
+    :mod:`publish.sources.cache`)."""
     if not root.is_dir():
         raise PublishError("no-content", "content folder not found", root)
     config_path = root / "book.toml"
@@ -206,7 +215,12 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Book:
     entries = _post_entries(posts_dir, diagnostics) if posts_dir.is_dir() else []
     if not entries:
         raise PublishError("no-posts", "no posts: add Markdown files to posts/", posts_dir)
-    posts = tuple(read_post(entry, diagnostics) for entry in entries)
+    if cache is None:
+        posts = tuple(_read_safe(entry, diagnostics) for entry in entries)
+    else:
+        kept = ReadCache(cache, root)
+        posts = tuple(kept.read(entry, diagnostics, _read_safe) for entry in entries)
+        kept.save()
     book = book_from_config(config, posts, root.resolve())
     front, back = read_matter(root.resolve(), diagnostics)
     return dataclasses.replace(book, front_matter=front, back_matter=back)

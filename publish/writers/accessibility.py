@@ -79,9 +79,9 @@ def semanticate(
     return serialize(root) if changed else page
 
 
-def parse(page: str) -> etree._Element:
+def parse(page: str | bytes) -> etree._Element:
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(page.encode("utf-8"), parser)
+    return etree.fromstring(page.encode("utf-8") if isinstance(page, str) else page, parser)
 
 
 def serialize(root: etree._Element) -> str:

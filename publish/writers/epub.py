@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from ebooklib import epub
-from markupsafe import Markup
 
 from publish.assembly import Chapter, assemble, slugify
 from publish.cover import cover_image
@@ -30,7 +29,7 @@ from publish.pagination import PageBreak, insert_page_breaks
 from publish.render.book import BookView, book_view, build_moment, labels_for
 from publish.render.cache import RenderCache, render_cache
 from publish.render.chapters import ChapterRenderer, RenderedChapter
-from publish.render.pool import render_chapters
+from publish.render.pool import Done, render_pages
 from publish.render.templates import environment, stylesheets
 from publish.writers.accessibility import (
     A11yFacts,
@@ -86,12 +85,12 @@ def _media_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-def _xhtml(uid: str, name: str, content: str) -> epub.EpubItem:
+def _xhtml(uid: str, name: str, content: str | bytes) -> epub.EpubItem:
     return epub.EpubItem(
         uid=uid,
         file_name=f"text/{name}",
         media_type="application/xhtml+xml",
-        content=content.encode(),
+        content=content.encode() if isinstance(content, str) else content,
     )
 
 
@@ -142,7 +141,7 @@ def _reproducible_zip(data: IO[bytes], target: Path, moment: datetime, language:
 @dataclass(frozen=True)
 class _RenderOptions:
     workers: int | None = None
-    cache: RenderCache | None = None
+    cache: str | Path | None = None  # the cache folder
     progress: bool | None = None
 
 
@@ -170,6 +169,36 @@ class _EpubBuilder:
         self.css = [(p, f"styles/{p.name}") for p in stylesheets(book, EPUB_STYLES)]
         self.facts = A11yFacts()
         self.is_animated = image_is_animated({})
+        self.cache: RenderCache | None = None
+        if self.options.cache is not None:
+            self.cache = render_cache(book, self.options.cache, "epub", self._page_key())
+
+    def _page_key(self) -> str:
+        """What a chapter's document shows besides the chapter: the book's title and the
+        like, the labels, the stylesheets' names (the day of the build, not its time)."""
+        view = dataclasses.replace(self.view, built=datetime(2000, 1, 1))
+        return repr((view, sorted(self.labels.items()), [name for _, name in self.css]))
+
+    def chapter_page(self, ch: RenderedChapter, images: dict[str, Path]) -> tuple[str, Any]:
+        """A chapter's document, and the accessibility facts it adds (see ``_add_facts``)."""
+        facts = A11yFacts()
+        rendered = self.env.get_template("epub/chapter.xhtml.j2").render(
+            book=self.view,
+            labels=self.labels,
+            epub=True,
+            page_title=ch.title,
+            stylesheets=[f"../{name}" for _, name in self.css],
+            body_type=None,
+            ch=ch,
+        )
+        text = semanticate(rendered, facts, image_is_animated(images), self.labels["notes"])
+        return text, [facts.images, facts.without_alt, facts.animated]
+
+    def _add_facts(self, facts: Any) -> None:
+        images, without_alt, animated = facts
+        self.facts.images += images
+        self.facts.without_alt.extend(without_alt)
+        self.facts.animated += animated
 
     def page(self, template: str, page_title: str, **context: Any) -> str:
         rendered = self.env.get_template(template).render(
@@ -184,7 +213,7 @@ class _EpubBuilder:
         return semanticate(rendered, self.facts, self.is_animated, self.labels["notes"])
 
     def _add_page(
-        self, out: epub.EpubBook, spine: list[Any], uid: str, name: str, content: str
+        self, out: epub.EpubBook, spine: list[Any], uid: str, name: str, content: str | bytes
     ) -> epub.EpubItem:
         item = _xhtml(uid, name, content)
         out.add_item(item)
@@ -193,13 +222,15 @@ class _EpubBuilder:
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
         _metadata(out, self.view, self.book)
-        chapters = render_chapters(
+        done = render_pages(
             ChapterRenderer(self.plan, self.target, self.diagnostics),
             self.plan.chapters,
+            page=self.chapter_page,
             workers=self.options.workers,
-            cache=self.options.cache,
+            cache=self.cache,
             progress=self.options.progress,
         )
+        chapters = [d.chapter for d in done]
         self.is_animated = image_is_animated({n: p for p, n in self.target.images.items()})
         for path, name in self.css:
             out.add_item(
@@ -238,14 +269,12 @@ class _EpubBuilder:
                     out, spine, part.id, f"{part.id}.xhtml",
                     self.page("epub/part.xhtml.j2", part.title, part=part),
                 )  # fmt: skip
+            self._add_facts(done[n].facts)
             self._add_page(
                 out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
-                self._with_page_breaks(
-                    self.page("epub/chapter.xhtml.j2", ch.title, ch=ch), ch
-                ),
+                self._with_page_breaks(done[n].page, ch),
             )  # fmt: skip
-            # Its page holds it now: only its title is needed below (memory: one copy).
-            chapters[n] = dataclasses.replace(ch, body=Markup(), comments=())
+            done[n] = Done(ch)  # ebooklib holds its document now (memory: one copy)
         self._add_page(
             out, spine, "colophon", "colophon.xhtml",
             self.page("epub/colophon.xhtml.j2", self.labels["colophon"]),
@@ -277,7 +306,7 @@ class _EpubBuilder:
         out.spine = spine
         return chapters
 
-    def _with_page_breaks(self, page: str, ch: RenderedChapter) -> str:
+    def _with_page_breaks(self, page: bytes, ch: RenderedChapter) -> str | bytes:
         """The print edition's page breaks in a chapter, as ``pagebreak`` markers."""
         breaks = self.breaks.get(ch.id)
         if not breaks:
@@ -391,8 +420,7 @@ def write_epub(
     (default: when standard error is a terminal).
     """
     diagnostics = default_diagnostics(diagnostics)
-    kept = render_cache(book, cache, "epub") if cache is not None else None
-    options = _RenderOptions(workers, kept, progress)
+    options = _RenderOptions(workers, cache, progress)
     builder = _EpubBuilder(book, diagnostics, page_breaks, options)
     out = epub.EpubBook()
     chapters = builder.build(out)

@@ -24,8 +24,9 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 
 from publish.assembly import Chapter, Plan
-from publish.render.cache import SourceKeys, file_digest
-from publish.render.cache import environment_key as shared_environment_key
+from publish.fingerprint import environment_key as shared_environment_key
+from publish.fingerprint import file_digest
+from publish.render.cache import SourceKeys
 from publish.writers.pdf_worker import ChapterPdf, FontUse
 
 FORMAT = 2  # of the entries; bump when what is stored or how it is laid out changes

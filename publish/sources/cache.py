@@ -1,0 +1,188 @@
+"""The read cache: posts as read, kept between builds.
+
+A blog of a thousand posts is some twelve thousand files, each with YAML front matter to
+parse; reading them is most of a rebuild. With a cache folder, :func:`load_content`
+keeps every post as read (comments threaded, text XML-safe) together with the sizes and
+times of its files and the warnings reading it gave. The next build reads a post again
+only when one of its files changed, was added or went away; the others, and their
+warnings, come from the cache. The book is the same either way.
+
+A post's files are its Markdown file and, for a post folder, the ``.md`` files in its
+``comments/`` folder: what :func:`publish.sources.content.read_post` reads. The entries
+are JSON (loading one cannot run code, whoever wrote the cache folder), in one file a
+content folder, and the key covers publish's own code, so a new version reads again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from publish.errors import Diagnostic, Diagnostics
+from publish.fingerprint import PACKAGE, environment_key
+from publish.model import Body, Comment, Post
+
+FORMAT = 1  # of the entries; bump when what is stored changes
+Signature = list[Any]
+
+
+def _stat(path: Path) -> list[Any]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def signature(entry: Path) -> Signature | None:
+    """What a post was read from, as it is now: the files' sizes and times (None when
+    one cannot be looked at: the post is read, and fails there with a proper error)."""
+    try:
+        if not entry.is_dir():
+            return ["file", _stat(entry)]
+        files: list[Any] = []
+        missing = (FileNotFoundError, NotADirectoryError)
+        with contextlib.suppress(*missing), os.scandir(entry / "comments") as found:
+            for item in found:
+                if item.name.endswith(".md"):
+                    info = item.stat()
+                    times = [info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+                    files.append([item.name, info.st_size, *times])
+        files.sort()
+        return ["folder", _stat(entry / "index.md"), files]
+    except OSError:
+        return None
+
+
+def _date(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _comment_json(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "author": comment.author,
+        "date": _date(comment.date),
+        "body": [comment.body.text, comment.body.format],
+        "url": comment.url,
+        "reply_to": comment.reply_to,
+        "replies": [_comment_json(r) for r in comment.replies],
+        "source": str(comment.source) if comment.source is not None else None,
+    }
+
+
+def _comment(value: dict[str, Any]) -> Comment:
+    return Comment(
+        id=value["id"],
+        author=value["author"],
+        date=datetime.fromisoformat(value["date"]),
+        body=Body(*value["body"]),
+        url=value["url"],
+        reply_to=value["reply_to"],
+        replies=tuple(_comment(r) for r in value["replies"]),
+        source=Path(value["source"]) if value["source"] is not None else None,
+    )
+
+
+def post_json(post: Post) -> dict[str, Any]:
+    """A post as JSON has it (:func:`post_from_json` gives it back, equal)."""
+    return {
+        "slug": post.slug,
+        "title": post.title,
+        "date": _date(post.date),
+        "body": [post.body.text, post.body.format],
+        "author": post.author,
+        "tags": list(post.tags),
+        "url": post.url,
+        "draft": post.draft,
+        "comments": [_comment_json(c) for c in post.comments],
+        "source": str(post.source) if post.source is not None else None,
+        "base_dir": str(post.base_dir) if post.base_dir is not None else None,
+    }
+
+
+def post_from_json(value: dict[str, Any]) -> Post:
+    return Post(
+        slug=value["slug"],
+        title=value["title"],
+        date=datetime.fromisoformat(value["date"]),
+        body=Body(*value["body"]),
+        author=value["author"],
+        tags=tuple(value["tags"]),
+        url=value["url"],
+        draft=value["draft"],
+        comments=tuple(_comment(c) for c in value["comments"]),
+        source=Path(value["source"]) if value["source"] is not None else None,
+        base_dir=Path(value["base_dir"]) if value["base_dir"] is not None else None,
+    )
+
+
+def _warning_json(w: Diagnostic) -> list[Any]:
+    return [w.code, w.message, str(w.file) if w.file is not None else None, w.line]
+
+
+def _warning(value: list[Any]) -> Diagnostic:
+    code, message, file, line = value
+    return Diagnostic(code, message, Path(file) if file is not None else None, line)
+
+
+Reader = Callable[[Path, Diagnostics], Post]
+
+
+class ReadCache:
+    """The posts of one content folder as last read, in ``folder``."""
+
+    def __init__(self, folder: str | Path, root: Path) -> None:
+        name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        self.path = Path(folder) / "read" / f"{name}.json"
+        self.key = environment_key([PACKAGE], f"read:{FORMAT}")
+        self.entries: dict[str, Any] = {}
+        self.kept: dict[str, Any] = {}  # what this build read or found: the next cache
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(self.path.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("key") == self.key:
+                self.entries = data["posts"]
+
+    def read(self, entry: Path, diagnostics: Diagnostics, reader: Reader) -> Post:
+        """The post at ``entry``: from the cache if its files are as they were, else read
+        (its warnings collected apart, to be kept); its warnings reported either way."""
+        seen = signature(entry)
+        found = self.entries.get(str(entry))
+        if seen is not None and found is not None and found["signature"] == seen:
+            try:
+                post = post_from_json(found["post"])
+                warnings = [_warning(w) for w in found["warnings"]]
+            except (KeyError, TypeError, ValueError):
+                pass
+            else:
+                self.kept[str(entry)] = found
+                _replay(warnings, diagnostics)
+                return post
+        own = Diagnostics()
+        post = reader(entry, own)
+        if seen is not None:
+            self.kept[str(entry)] = {
+                "signature": seen,
+                "post": post_json(post),
+                "warnings": [_warning_json(w) for w in own.warnings],
+            }
+        _replay(own.warnings, diagnostics)
+        return post
+
+    def save(self) -> None:
+        """Write the posts of this build (only those: removed posts leave the cache)."""
+        if self.kept == self.entries:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_suffix(f".{os.getpid()}.part")
+            temp.write_text(json.dumps({"key": self.key, "posts": self.kept}), "utf-8")
+            temp.replace(self.path)
+
+
+def _replay(warnings: list[Diagnostic], diagnostics: Diagnostics) -> None:
+    for w in warnings:
+        diagnostics.warn(w.code, w.message, w.file, w.line)
