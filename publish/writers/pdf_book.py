@@ -242,16 +242,26 @@ def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:
     return ForkPool(ctx, build.workers, (init_worker, build.settings, numbering))
 
 
-def _front(build: Build, pool: futures.Executor, html: str, name: str) -> ChapterPdf:
-    """The front matter's document, from the cache when it is there."""
+def _front(build: Build, html: str, name: str) -> ChapterPdf:
+    """The front matter's document, from the cache when it is there; else laid out in a
+    child process of its own, once the workers are gone: a contents of a thousand
+    entries takes a WeasyPrint run some 130 MB, which neither a worker nor this process
+    should keep, nor add to theirs."""
     cache = build.cache
     key = cache.key(html) if cache is not None else ""
     found = cache.get(key) if cache is not None else None
     if found is not None:
         return found[0]
     task = ChapterTask(-1, html, build.work / name)
-    result: ChapterPdf = pool.submit(render, task, build.settings, False).result()
+    settings = build.settings
+    result = run_forked(lambda: render(task, settings, False), "laying out the front matter")
     return cache.put(key, result, ()) if cache is not None else result
+
+
+def _front_length(build: Build, html: str) -> int:
+    """How many pages the front matter takes (laid out in a child process, as above)."""
+    settings = build.settings
+    return run_forked(lambda: front_length(html, settings), "laying out the front matter")
 
 
 def build_chaptered(
@@ -286,25 +296,22 @@ def build_chaptered(
         guess_key = cache.key(guess_html) if cache is not None else ""
         front_pages = cache.get_number(guess_key) if cache is not None else None
         ctx = multiprocessing.get_context("fork")
+        if front_pages is None:  # the chapters' numbers wait for it: first, on its own
+            front_pages = _front_length(build, guess_html)
+            if cache is not None:
+                cache.put_number(guess_key, front_pages)
+            clock.mark("front matter's length")
         for _ in range(MAX_TRIES):
-            first = first_page_after(front_pages) if front_pages is not None else 0
+            first = first_page_after(front_pages)
             numbering = Numbering(len(light), first, ctx)
             with _pool(build, numbering, ctx) as pool:
-                # Chapters are laid out while the front matter's length is found; they
-                # wait for it only to number their pages. Handed out first, so it is
-                # never stuck behind them.
-                length = pool.submit(front_length, guess_html) if not first else None
                 chapters = _chapters(build, pool, numbering)
-                clock.mark("chapters laid out")
-                if length is not None:
-                    front_pages = length.result()
-                    first = first_page_after(front_pages)
-                    if cache is not None:
-                        cache.put_number(guess_key, front_pages)
-                starts = [start for r in chapters for start in r.chapter.chapter_starts]
-                parts = {k: v for r in chapters for k, v in r.chapter.part_starts.items()}
-                front = _front(build, pool, maker.front(light, starts, parts), "front.pdf")
-            # The workers are gone before the join: their memory and the join's never add up.
+            clock.mark("chapters laid out")
+            # The workers are gone before the front matter and the join: their memory
+            # and those steps' never add up.
+            starts = [start for r in chapters for start in r.chapter.chapter_starts]
+            parts = {k: v for r in chapters for k, v in r.chapter.part_starts.items()}
+            front = _front(build, maker.front(light, starts, parts), "front.pdf")
             front_pages = front.pages
             clock.mark("front matter")
             if first_page_after(front_pages) != first and chapters:
@@ -333,11 +340,12 @@ def _write_book(
 ) -> int:
     """Join the pages, subset the fonts for the whole book, write it; its page count.
     Run in a child process (see :mod:`publish.writers.forked`)."""
-    joiner = _join(front, front.pages, light, chapters)
-    clock.mark("pages joined")
+    # The fonts first: their subsetting's memory is given back before the book's grows.
     used = glyphs_used([front] + [r.chapter for r in chapters])
     subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
     clock.mark("fonts subset")
+    joiner = _join(front, front.pages, light, chapters)
+    clock.mark("pages joined")
     joiner.save(output, subsets)
     clock.mark("written")
     return joiner.count
