@@ -6,7 +6,8 @@ are shared out among worker processes forked from this one (they start at once a
 inherit the book, nothing is sent to them but chapter numbers). Each chapter is rendered
 on its own, with its own warnings, counts and images, which are then reported here in
 the book's order: the result, warnings included, is the same with any number of workers,
-with the cache or without.
+with the cache or without. The writer's finished document for each chapter (its XHTML
+file, for the EPUB) is made in the workers too, and kept in the cache with the chapter.
 """
 
 from __future__ import annotations
@@ -99,22 +100,6 @@ def _chunks(indexes: list[int]) -> Iterator[list[int]]:
         yield indexes[at : at + CHUNK]
 
 
-def render_chapters(
-    renderer: ChapterRenderer,
-    chapters: Sequence[Chapter],
-    *,
-    workers: int | None = None,
-    cache: RenderCache | None = None,
-    progress: bool | None = None,
-    label: str = "EPUB",
-) -> list[RenderedChapter]:
-    """Every chapter rendered, warnings reported in order, dead fragments pruned."""
-    done = render_pages(
-        renderer, chapters, workers=workers, cache=cache, progress=progress, label=label
-    )
-    return [d.chapter for d in done]
-
-
 def render_pages(
     renderer: ChapterRenderer,
     chapters: Sequence[Chapter],
@@ -142,16 +127,22 @@ def render_pages(
         if count > 1 and len(missing) >= MIN_PARALLEL and "fork" in _start_methods():
             _work = (renderer, chapters, page)
             gc.freeze()  # the workers' collections leave the book alone: no copies of it
+            pool = multiprocessing.get_context("fork").Pool(count)
             try:
-                with multiprocessing.get_context("fork").Pool(count) as pool:
-                    for chunk in pool.imap(_render_chunk, _chunks(missing)):
-                        if isinstance(chunk, tuple):
-                            _, code, message, file, line = chunk
-                            raise PublishError(code, message, file, line)
-                        for n, made in chunk:
-                            records[n] = made
-                        bar.update(len(chunk))
+                for chunk in pool.imap(_render_chunk, _chunks(missing)):
+                    if isinstance(chunk, tuple):
+                        _, code, message, file, line = chunk
+                        raise PublishError(code, message, file, line)
+                    for n, made in chunk:
+                        records[n] = made
+                    bar.update(len(chunk))
+                pool.close()  # the workers finish and leave (terminating idle workers
+                # from Pool.__exit__ once left one waiting on the task queue's lock: a hang)
+            except BaseException:
+                pool.terminate()
+                raise
             finally:
+                pool.join()
                 _work = None
                 gc.unfreeze()
         else:
