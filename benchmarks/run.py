@@ -19,6 +19,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -63,21 +64,24 @@ def _tree_memory(root: psutil.Process) -> float:
 def measure(command: list[str], output: Path, env: dict[str, str] | None = None) -> Measured:
     """Run ``command``; its wall time and the peak memory of its whole process tree."""
     output.unlink(missing_ok=True)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
-    )
-    watched = psutil.Process(process.pid)
-    peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, _tree_memory(watched))
-        time.sleep(SAMPLE_SECONDS)
-    seconds = time.perf_counter() - started
-    out, err = process.communicate()
-    if process.returncode != 0 or not output.exists():
-        raise SystemExit(
-            f"failed: {' '.join(command)}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}"
+    # Its output goes to files, not pipes: a pipe nobody reads while it runs fills up
+    # and stops a build that writes much (warnings) for good.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=out, stderr=err, env={**os.environ, **(env or {})}
         )
+        watched = psutil.Process(process.pid)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _tree_memory(watched))
+            time.sleep(SAMPLE_SECONDS)
+        seconds = time.perf_counter() - started
+        if process.returncode != 0 or not output.exists():
+            out.seek(0)
+            err.seek(0)
+            said = out.read().decode()[-2000:] + "\n" + err.read().decode()[-2000:]
+            raise SystemExit(f"failed: {' '.join(command)}\n{said}")
     return Measured(seconds, peak, output)
 
 
