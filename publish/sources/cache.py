@@ -9,8 +9,9 @@ warnings, come from the cache. The book is the same either way.
 
 A post's files are its Markdown file and, for a post folder, the ``.md`` files in its
 ``comments/`` folder: what :func:`publish.sources.content.read_post` reads. The entries
-are JSON (loading one cannot run code, whoever wrote the cache folder), in one file a
-content folder, and the key covers publish's own code, so a new version reads again.
+are JSON (loading one cannot run code, whoever wrote the cache folder), one line a post
+in one file a content folder, and the key covers publish's own code, so a new version
+reads again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from publish.errors import Diagnostic, Diagnostics
 from publish.fingerprint import PACKAGE, environment_key
@@ -133,54 +134,86 @@ Reader = Callable[[Path, Diagnostics], Post]
 
 
 class ReadCache:
-    """The posts of one content folder as last read, in ``folder``."""
+    """The posts of one content folder as last read, in ``folder``; a context manager
+    that writes the posts of this load as the next cache when the load succeeds.
+
+    The file is a line of JSON (the key), then one line a post: its path, the signature
+    of its files and what reading it gave, each JSON, between tabs (JSON text holds no
+    tab and no line break). A line is parsed only when its post is asked for, and written
+    out again as it is (at once: no second copy of the cache is held) when the post has
+    not changed. Posts not asked for (removed) leave the cache.
+    """
 
     def __init__(self, folder: str | Path, root: Path) -> None:
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        self.path = Path(folder) / "read" / f"{name}.json"
+        self.path = Path(folder) / "read" / f"{name}.jsonl"
         self.key = environment_key([PACKAGE], f"read:{FORMAT}")
-        self.entries: dict[str, Any] = {}
-        self.kept: dict[str, Any] = {}  # what this build read or found: the next cache
-        with contextlib.suppress(OSError, ValueError):
-            data = json.loads(self.path.read_text("utf-8"))
-            if isinstance(data, dict) and data.get("key") == self.key:
-                self.entries = data["posts"]
+        self.lines: dict[str, tuple[str, str]] = {}  # path (JSON) -> signature, entry
+        self._temp = self.path.with_suffix(f".{os.getpid()}.part")
+        self._out: TextIO | None = None
+        try:
+            head, _, rest = self.path.read_text("utf-8").partition("\n")
+            if json.loads(head).get("key") != self.key:
+                return
+        except (OSError, ValueError, AttributeError):
+            return
+        for line in rest.split("\n"):
+            fields = line.split("\t")
+            if len(fields) == 3:
+                self.lines[fields[0]] = (fields[1], fields[2])
+
+    def __enter__(self) -> ReadCache:
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = self._temp.open("w", encoding="utf-8")
+            self._out.write(json.dumps({"key": self.key}) + "\n")
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._out is None:
+            return
+        with contextlib.suppress(OSError):
+            self._out.close()
+            if kind is None:
+                self._temp.replace(self.path)
+        with contextlib.suppress(OSError):
+            self._temp.unlink(missing_ok=True)
+
+    def _keep(self, name: str, signature: str, entry: str) -> None:
+        if self._out is None:
+            return
+        try:
+            self._out.write(f"{name}\t{signature}\t{entry}\n")
+        except OSError:  # a full disk: no cache this time, the book all the same
+            self._out.close()
+            self._out = None
+            with contextlib.suppress(OSError):
+                self._temp.unlink(missing_ok=True)
 
     def read(self, entry: Path, diagnostics: Diagnostics, reader: Reader) -> Post:
         """The post at ``entry``: from the cache if its files are as they were, else read
         (its warnings collected apart, to be kept); its warnings reported either way."""
         seen = signature(entry)
-        found = self.entries.get(str(entry))
-        if seen is not None and found is not None and found["signature"] == seen:
+        name = json.dumps(str(entry))
+        found = self.lines.pop(name, None)
+        if seen is not None and found is not None and found[0] == json.dumps(seen):
             try:
-                post = post_from_json(found["post"])
-                warnings = [_warning(w) for w in found["warnings"]]
+                value = json.loads(found[1])
+                post = post_from_json(value["post"])
+                warnings = [_warning(w) for w in value["warnings"]]
             except (KeyError, TypeError, ValueError):
                 pass
             else:
-                self.kept[str(entry)] = found
+                self._keep(name, *found)
                 _replay(warnings, diagnostics)
                 return post
         own = Diagnostics()
         post = reader(entry, own)
         if seen is not None:
-            self.kept[str(entry)] = {
-                "signature": seen,
-                "post": post_json(post),
-                "warnings": [_warning_json(w) for w in own.warnings],
-            }
+            value = {"post": post_json(post), "warnings": [_warning_json(w) for w in own.warnings]}
+            self._keep(name, json.dumps(seen), json.dumps(value))
         _replay(own.warnings, diagnostics)
         return post
-
-    def save(self) -> None:
-        """Write the posts of this build (only those: removed posts leave the cache)."""
-        if self.kept == self.entries:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_suffix(f".{os.getpid()}.part")
-            temp.write_text(json.dumps({"key": self.key, "posts": self.kept}), "utf-8")
-            temp.replace(self.path)
 
 
 def _replay(warnings: list[Diagnostic], diagnostics: Diagnostics) -> None:

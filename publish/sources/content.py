@@ -218,9 +218,8 @@ def load_content(root: Path, diagnostics: Diagnostics, cache: str | Path | None 
     if cache is None:
         posts = tuple(_read_safe(entry, diagnostics) for entry in entries)
     else:
-        kept = ReadCache(cache, root)
-        posts = tuple(kept.read(entry, diagnostics, _read_safe) for entry in entries)
-        kept.save()
+        with ReadCache(cache, root) as kept:
+            posts = tuple(kept.read(entry, diagnostics, _read_safe) for entry in entries)
     book = book_from_config(config, posts, root.resolve())
     front, back = read_matter(root.resolve(), diagnostics)
     return dataclasses.replace(book, front_matter=front, back_matter=back)
