@@ -18,12 +18,12 @@ from pathlib import Path
 
 import markdown
 import nh3
-import smartypants
 from lxml import etree
 
 from publish.errors import Diagnostics, PublishError
 from publish.limits import MAX_BODY_CHARS, xml_safe
 from publish.model import Body
+from publish.render.smarty import smartypants
 
 MARKDOWN_EXTENSIONS = [
     "footnotes",
