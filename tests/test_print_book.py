@@ -23,6 +23,7 @@ from helpers import (
     REPO,
     assert_epubcheck_clean,
     contents_entries,
+    epub_text,
     make_book,
     outline,
     page_texts,
@@ -411,3 +412,15 @@ def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(
     diagnostics = Diagnostics()
     write_cover_pdf(load_book(root), tmp_path / "cover2.pdf", 120, "white", diagnostics)
     assert [w.code for w in diagnostics.warnings] == ["low-resolution-image"]
+
+
+def test_a_markdown_footnote_has_no_return_arrow_on_paper(tmp_path: Path) -> None:
+    root = make_book(
+        tmp_path / "content",
+        {"2016-01-01-noted.md": "---\ntitle: Noted\n---\nA claim.[^1]\n\n[^1]: The source.\n"},
+    )
+    write_pdf(load_book(root), tmp_path / "book.pdf", workers=1, progress=False)
+    text = "".join(page_texts(PdfReader(tmp_path / "book.pdf")))
+    assert "The source." in text and "\u21a9" not in text
+    write_epub(load_book(root), tmp_path / "book.epub")
+    assert "\u21a9" in epub_text(tmp_path / "book.epub", "EPUB/text/chapter-001.xhtml")
