@@ -161,8 +161,10 @@ class DocumentMaker:
         """The front matter, its links to chapters numbered with the chapters' first pages,
         and its links to parts with their title pages' (``parts``: a part's id -> its page).
 
-        See :mod:`publish.writers.pdf_numbers`; each chapter and part gets a hidden anchor,
-        so the contents' links are kept (the join points them at the chapters and parts).
+        See :mod:`publish.writers.pdf_numbers`; each chapter and part gets an anchor, so
+        the contents' links are kept (the join points them at the chapters and parts): the
+        first link to it, or else a hidden block (a thousand hidden blocks cost a thousand
+        boxes, some 20 MB of layout for a thousand posts).
         A part whose title page is not in the book (a book's own template without one)
         links to its first chapter and is numbered with its page, as in a one-document
         build (:func:`point_parts_at_chapters`).
@@ -178,6 +180,7 @@ class DocumentMaker:
                 node.get("id") in first_page for node in child.iter() if isinstance(node.tag, str)
             ):
                 body.remove(child)
+        anchored: set[str] = set()  # targets whose first link is its own anchor
         for node in list(body.iter()):
             href = node.get("href", "") if isinstance(node.tag, str) else ""
             if href.startswith("#") and href[1:] in first_chapter and href[1:] not in parts:
@@ -185,12 +188,14 @@ class DocumentMaker:
                 node.set("href", href)
             if href.startswith("#") and href[1:] in first_page:
                 _append_style(node, f"counter-reset:{COUNTER} {first_page[href[1:]]};")
+                if node.get("id") is None and href[1:] not in anchored:
+                    node.set("id", href[1:])  # (the join points it at the chapter)
+                    anchored.add(href[1:])
         style = lxml_html.Element("style")
         style.text = self.overrides
         root.head.append(style)
         children = _element_children(body)
         if children:
-            _placeholders(
-                children[0], [ch.id for ch in light] + [p for p in part_ids if p in parts]
-            )
+            names = [ch.id for ch in light] + [p for p in part_ids if p in parts]
+            _placeholders(children[0], [name for name in names if name not in anchored])
         return _serialize(root)
