@@ -182,6 +182,9 @@ class RenderCache:
     def key(self, plan: Plan, chapter: Chapter) -> str:
         return self.keys.key(plan, [chapter])
 
+    def has(self, key: str) -> bool:
+        return (self.root / f"{key}.json").is_file()
+
     def get(self, key: str) -> ChapterRecord | None:
         try:
             value = json.loads((self.root / f"{key}.json").read_text("utf-8"))

@@ -100,6 +100,87 @@ def _chunks(indexes: list[int]) -> Iterator[list[int]]:
         yield indexes[at : at + CHUNK]
 
 
+@dataclass
+class _Held:
+    """A chapter between its record and its document: the record itself only while a
+    link of its might need pointing elsewhere (memory: a thousand records are large)."""
+
+    outline: RenderedChapter
+    page: bytes
+    facts: Any
+    images: dict[str, str]
+    links: tuple[str, ...]
+    record: ChapterRecord | None
+
+
+class _InOrder:
+    """Takes records as they come (from the cache, from the workers), and uses each in
+    the book's order: stored, warnings reported, kept small (see :class:`_Held`)."""
+
+    def __init__(
+        self,
+        renderer: ChapterRenderer,
+        chapters: Sequence[Chapter],
+        page: PageMaker | None,
+        cache: RenderCache | None,
+        keys: list[str],
+        found: list[bool],
+    ) -> None:
+        self.renderer, self.chapters, self.page = renderer, chapters, page
+        self.cache, self.keys, self.found = cache, keys, found
+        self.waiting: dict[int, ChapterRecord] = {}  # made now, not yet used
+        self.held: list[_Held] = []
+        self.ids = {chapter.id for chapter in chapters}
+        self.images: dict[Path, str] | None = getattr(renderer.target, "images", None)
+
+    def add(self, n: int, made: ChapterRecord) -> None:
+        self.waiting[n] = made
+        self._advance()
+
+    def _advance(self) -> None:
+        while (n := len(self.held)) < len(self.chapters):
+            made = self.waiting.pop(n, None)
+            if made is None and not self.found[n]:
+                return  # a worker has it
+            if made is None:
+                assert self.cache is not None
+                made = self.cache.get(self.keys[n])
+                if made is None or (self.page is not None and not made.page):
+                    made = record(self.renderer, self.chapters[n], self.page)  # gone: here
+                    self.cache.put(self.keys[n], made)
+            elif self.cache is not None:
+                self.cache.put(self.keys[n], made)
+            made.replay(self.renderer.diagnostics, self.images)
+            self.ids.update(made.ids)
+            self.held.append(self._hold(self.chapters[n], made))
+
+    def _hold(self, chapter: Chapter, made: ChapterRecord) -> _Held:
+        if self.page is None:
+            return _Held(made.rendered(chapter), b"", None, made.images, made.links, None)
+        outline = made.outline(chapter)
+        keep = made if made.links else None
+        return _Held(outline, made.page.encode(), made.page_facts, made.images, made.links, keep)
+
+    def done(self) -> list[Done]:
+        """Every chapter, its links to missing fragments pointed at their chapters (the
+        document of one that had any made again here)."""
+        self._advance()
+        assert len(self.held) == len(self.chapters)
+        pruner = Pruner(self.ids, [chapter.id for chapter in self.chapters])
+        done: list[Done] = []
+        for held in self.held:
+            if self.page is None:  # (``outline`` is the whole rendered chapter)
+                done.append(Done(pruner.chapter(held.outline)))
+            elif held.record is None or all(f in self.ids for f in held.links):
+                done.append(Done(held.outline, held.page, held.facts))
+            else:  # a link to pluck: its document made again, here
+                pruned = pruner.chapter(held.record.rendered(held.outline.chapter))
+                images = {name: Path(p) for p, name in held.images.items()}
+                text, facts = self.page(pruned, images)
+                done.append(Done(held.outline, text.encode(), facts))
+        return done
+
+
 def render_pages(
     renderer: ChapterRenderer,
     chapters: Sequence[Chapter],
@@ -114,13 +195,10 @@ def render_pages(
     with ``page``, its document made: in the workers, and kept in the cache with the
     chapter. A chapter whose links needed pruning has its document made again here."""
     global _work
-    records: list[ChapterRecord | None] = [None] * len(chapters)
     keys = [cache.key(renderer.plan, ch) for ch in chapters] if cache is not None else []
-    if cache is not None:
-        records = [cache.get(key) for key in keys]
-    if page is not None:  # an entry made without the document is made again
-        records = [r if r is not None and r.page else None for r in records]
-    missing = [n for n, found in enumerate(records) if found is None]
+    found = [cache.has(key) for key in keys] if cache is not None else [False] * len(chapters)
+    missing = [n for n, there in enumerate(found) if not there]
+    order = _InOrder(renderer, chapters, page, cache, keys, found)
     count = workers or default_workers()
     with Progress(len(chapters), label, progress) as bar:
         bar.update(len(chapters) - len(missing))
@@ -134,7 +212,7 @@ def render_pages(
                         _, code, message, file, line = chunk
                         raise PublishError(code, message, file, line)
                     for n, made in chunk:
-                        records[n] = made
+                        order.add(n, made)
                     bar.update(len(chunk))
                 pool.close()  # the workers finish and leave (terminating idle workers
                 # from Pool.__exit__ once left one waiting on the task queue's lock: a hang)
@@ -147,32 +225,11 @@ def render_pages(
                 gc.unfreeze()
         else:
             for n in missing:
-                records[n] = record(renderer, chapters[n], page)
+                order.add(n, record(renderer, chapters[n], page))
                 bar.update()
-    images: dict[Path, str] | None = getattr(renderer.target, "images", None)
-    made_now = set(missing)
-    ids = {chapter.id for chapter in chapters}
-    for n, found in enumerate(records):
-        assert found is not None
-        if cache is not None and n in made_now:
-            cache.put(keys[n], found)
-        found.replay(renderer.diagnostics, images)
-        ids.update(found.ids)
+    done = order.done()
     if cache is not None:
         cache.prune()
-    pruner = Pruner(ids, [chapter.id for chapter in chapters])
-    done: list[Done] = []
-    for n, chapter in enumerate(chapters):
-        found, records[n] = records[n], None  # let each record go once used (memory)
-        assert found is not None
-        if page is None:
-            done.append(Done(pruner.chapter(found.rendered(chapter))))
-        elif all(fragment in ids for fragment in found.links):  # its document as made
-            done.append(Done(found.outline(chapter), found.page.encode(), found.page_facts))
-        else:  # a link to pluck: made again, here
-            pruned = pruner.chapter(found.rendered(chapter))
-            text, facts = page(pruned, {name: Path(p) for p, name in found.images.items()})
-            done.append(Done(found.outline(chapter), text.encode(), facts))
     return done
 
 
