@@ -21,6 +21,14 @@ class Inline(futures.Executor):
         return future
 
 
+def _start(init: tuple[Any, ...]) -> None:
+    """In a worker as it starts: what it inherited stays out of its collections (a worker
+    that replaces another is forked from the builder as it is then, with objects made
+    since the pool began), then the worker's own initializer."""
+    gc.freeze()
+    init[0](*init[1:])
+
+
 class ForkPool(futures.Executor):
     """Worker processes forked from this one, each replaced after a few documents.
 
@@ -36,7 +44,7 @@ class ForkPool(futures.Executor):
         # they sit on into each worker (the book, a hundred megabytes, once per worker).
         gc.freeze()
         self.pool = ctx.Pool(
-            workers, initializer=init[0], initargs=init[1:], maxtasksperchild=TASKS_PER_WORKER
+            workers, initializer=_start, initargs=(init,), maxtasksperchild=TASKS_PER_WORKER
         )
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
