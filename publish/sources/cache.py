@@ -62,6 +62,14 @@ def _date(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _name(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def _path(name: str | None) -> Path | None:
+    return Path(name) if name is not None else None
+
+
 def _comment_json(comment: Comment) -> dict[str, Any]:
     return {
         "id": comment.id,
@@ -71,7 +79,7 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
         "url": comment.url,
         "reply_to": comment.reply_to,
         "replies": [_comment_json(r) for r in comment.replies],
-        "source": str(comment.source) if comment.source is not None else None,
+        "source": _name(comment.source),
     }
 
 
@@ -84,7 +92,7 @@ def _comment(value: dict[str, Any]) -> Comment:
         url=value["url"],
         reply_to=value["reply_to"],
         replies=tuple(_comment(r) for r in value["replies"]),
-        source=Path(value["source"]) if value["source"] is not None else None,
+        source=_path(value["source"]),
     )
 
 
@@ -100,8 +108,8 @@ def post_json(post: Post) -> dict[str, Any]:
         "url": post.url,
         "draft": post.draft,
         "comments": [_comment_json(c) for c in post.comments],
-        "source": str(post.source) if post.source is not None else None,
-        "base_dir": str(post.base_dir) if post.base_dir is not None else None,
+        "source": _name(post.source),
+        "base_dir": _name(post.base_dir),
     }
 
 
@@ -116,18 +124,18 @@ def post_from_json(value: dict[str, Any]) -> Post:
         url=value["url"],
         draft=value["draft"],
         comments=tuple(_comment(c) for c in value["comments"]),
-        source=Path(value["source"]) if value["source"] is not None else None,
-        base_dir=Path(value["base_dir"]) if value["base_dir"] is not None else None,
+        source=_path(value["source"]),
+        base_dir=_path(value["base_dir"]),
     )
 
 
 def _warning_json(w: Diagnostic) -> list[Any]:
-    return [w.code, w.message, str(w.file) if w.file is not None else None, w.line]
+    return [w.code, w.message, _name(w.file), w.line]
 
 
 def _warning(value: list[Any]) -> Diagnostic:
     code, message, file, line = value
-    return Diagnostic(code, message, Path(file) if file is not None else None, line)
+    return Diagnostic(code, message, _path(file), line)
 
 
 Reader = Callable[[Path, Diagnostics], Post]
