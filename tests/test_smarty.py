@@ -12,9 +12,9 @@ from publish.render.smarty import smartypants
 SAMPLES = [
     "\"Hello,\" she said -- it's the '90s... and 'nested \"quotes\"'.",
     "<p>He wrote ``this'' and `that' --- <code>\"not this\"</code>.</p>",
-    "Escaped \\\"quotes\\\" and \\-dashes\\- and \\.dots. . .",
+    'Escaped \\"quotes\\" and \\-dashes\\- and \\.dots. . .',
     "<pre>'kept' as is</pre> 'but this' isn't.",
-    "\"'Twas,\" he said. '\"Odd,\" I said.' 5' 10\" tall.",
+    '"\'Twas," he said. \'"Odd," I said.\' 5\' 10" tall.',
     "",
 ]
 
