@@ -170,3 +170,29 @@ def test_a_cached_chapter_drops_a_link_whose_target_went_away(
     assert 'href="chapter-001.xhtml"' in page and "#ch-001-post-01-sec" not in page
     _build(root, tmp_path / "fresh.epub")
     assert (tmp_path / "second.epub").read_bytes() == (tmp_path / "fresh.epub").read_bytes()
+
+
+def test_the_generated_cover_is_drawn_once_and_kept(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publish.writers import epub as epub_writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    drawn: list[str] = []
+    draw = epub_writer.cover_image
+
+    def counting(book: object, *args: object) -> bytes:
+        drawn.append(book.title)  # type: ignore[attr-defined]
+        return draw(book, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(epub_writer, "cover_image", counting)
+    cache = tmp_path / "cache"
+    _build(blog, tmp_path / "first.epub", cache=cache)
+    _build(blog, tmp_path / "second.epub", cache=cache)
+    assert len(drawn) == 1
+    assert (tmp_path / "first.epub").read_bytes() == (tmp_path / "second.epub").read_bytes()
+    toml = blog / "book.toml"
+    toml.write_text(toml.read_text() + 'subtitle = "A New Subtitle"\n')
+    _build(blog, tmp_path / "third.epub", cache=cache)
+    assert len(drawn) == 2  # the cover shows the subtitle: drawn again
+    assert len(list(cache.rglob("*.png"))) == 1  # and the old cover's file is gone

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,10 +202,27 @@ class RenderCache:
         temp.replace(path)
         self.used.add(key)
 
+    def blob(self, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+        """A file the writer made once (a generated cover): kept under ``key`` (made from
+        what it shows), made when it is not there. Ask before :meth:`prune`."""
+        name = hashlib.sha256(f"{self.keys.environment}:{key}".encode()).hexdigest()
+        path = self.root / f"{name}{suffix}"
+        self.used.add(name)
+        try:
+            return path.read_bytes()
+        except OSError:
+            data = make()
+            temp = path.with_suffix(f".{os.getpid()}.part")
+            with contextlib.suppress(OSError):
+                temp.write_bytes(data)
+                temp.replace(path)
+            return data
+
     def prune(self) -> None:
         """Remove the entries this build did not use."""
+        kinds = (".json", ".part", ".png")
         for path in self.root.iterdir():
-            if path.suffix in (".json", ".part") and path.stem.split(".")[0] not in self.used:
+            if path.suffix in kinds and path.stem.split(".")[0] not in self.used:
                 with contextlib.suppress(OSError):
                     path.unlink()
 

@@ -12,7 +12,6 @@ from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.limits import xml_safe_book
 from publish.model import Book
 from publish.sources.content import load_content
-from publish.sources.importers import load_export
 from publish.sources.textfile import refuse_links_out
 
 
@@ -31,4 +30,6 @@ def load_book(
     if source.is_dir() and (source / "book.toml").is_file():
         refuse_links_out(source)
         return xml_safe_book(load_content(source, diagnostics, cache), posts_safe=True)
+    from publish.sources.importers import load_export  # only for exports: not imported else
+
     return xml_safe_book(load_export(source, diagnostics))

@@ -173,6 +173,22 @@ class _EpubBuilder:
         if self.options.cache is not None:
             self.cache = render_cache(book, self.options.cache, "epub", self._page_key())
 
+    def _cover_image(self) -> tuple[str, bytes, str]:
+        """The cover's name in the book, its bytes and type: the book's own, or one drawn
+        from its title, subtitle and author (kept in the cache: drawing it takes 0.1 s)."""
+        cover = self.book.cover
+        if cover is not None:
+            return f"images/cover{cover.suffix.lower()}", cover.read_bytes(), _media_type(cover)
+        book = self.book
+        if self.cache is None:
+            return "images/cover.png", cover_image(book), "image/png"
+        shown = repr(("cover", book.title, book.subtitle, book.author))
+        return (
+            "images/cover.png",
+            self.cache.blob(shown, ".png", lambda: cover_image(book)),
+            "image/png",
+        )
+
     def _page_key(self) -> str:
         """What a chapter's document shows besides the chapter: the book's title and the
         like, the labels, the stylesheets' names (the day of the build, not its time)."""
@@ -222,6 +238,7 @@ class _EpubBuilder:
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
         _metadata(out, self.view, self.book)
+        self.cover = self._cover_image()  # before the render cache is pruned
         done = render_pages(
             ChapterRenderer(self.plan, self.target, self.diagnostics),
             self.plan.chapters,
@@ -344,15 +361,7 @@ class _EpubBuilder:
 
     def _cover(self, out: epub.EpubBook, spine: list[Any]) -> None:
         """The book's cover, or one drawn from its title, subtitle and author."""
-        cover = self.book.cover
-        if cover is not None:
-            name, data, media_type = (
-                f"images/cover{cover.suffix.lower()}",
-                cover.read_bytes(),
-                _media_type(cover),
-            )
-        else:
-            name, data, media_type = "images/cover.png", cover_image(self.book), "image/png"
+        name, data, media_type = self.cover
         image = epub.EpubCover(uid="cover-image", file_name=name)
         image.media_type = media_type
         image.content = data
