@@ -34,14 +34,13 @@ MIN_PARALLEL = 4 * CHUNK  # fewer chapters to render than this: not worth the pr
 # the book -> file), and what the writer noted making it (JSON: counts for its metadata).
 PageMaker = Callable[[RenderedChapter, dict[str, Path]], tuple[str, Any]]
 
-_work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker | None] | None = None  # for workers
+_work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker] | None = None  # for workers
 
 
 @dataclass(frozen=True)
 class Done:
-    """A chapter rendered, and its document when the writer makes one (``page``, UTF-8):
-    then ``chapter`` is its outline only (no body, no comments), as the document holds
-    those."""
+    """A chapter's outline (no body, no comments: its document holds those), its
+    document as UTF-8, and what the writer noted making it."""
 
     chapter: RenderedChapter
     page: bytes = b""
@@ -54,11 +53,9 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def record(
-    renderer: ChapterRenderer, chapter: Chapter, page: PageMaker | None = None
-) -> ChapterRecord:
-    """Render one chapter, keeping its warnings, counts and images apart; with ``page``,
-    make its document too (with every link as rendered: see :func:`render_pages`)."""
+def record(renderer: ChapterRenderer, chapter: Chapter, page: PageMaker) -> ChapterRecord:
+    """Render one chapter, keeping its warnings, counts and images apart, and make its
+    document (with every link as rendered: see :func:`render_pages`)."""
     kept = renderer.diagnostics
     images: dict[Path, str] | None = getattr(renderer.target, "images", None)
     own = Diagnostics()
@@ -72,7 +69,7 @@ def record(
         renderer.diagnostics = kept
         if images is not None:
             renderer.target.images = images  # type: ignore[attr-defined]
-    text, facts = page(rendered, {n: p for p, n in used.items()}) if page else ("", None)
+    text, facts = page(rendered, {n: p for p, n in used.items()})
     return ChapterRecord(
         chapter_data(rendered),
         tuple(own.warnings),
@@ -102,15 +99,13 @@ def _chunks(indexes: list[int]) -> Iterator[list[int]]:
 
 @dataclass
 class _Held:
-    """A chapter between its record and its document: the record itself only while a
-    link of its might need pointing elsewhere (memory: a thousand records are large)."""
+    """A chapter between its record and its document: the record itself only while one
+    of its links might need pointing elsewhere (memory: a thousand records are large)."""
 
     outline: RenderedChapter
     page: bytes
     facts: Any
-    images: dict[str, str]
-    links: tuple[str, ...]
-    record: ChapterRecord | None
+    record: ChapterRecord | None  # when it links into the book (``links``)
 
 
 class _InOrder:
@@ -121,7 +116,7 @@ class _InOrder:
         self,
         renderer: ChapterRenderer,
         chapters: Sequence[Chapter],
-        page: PageMaker | None,
+        page: PageMaker,
         cache: RenderCache | None,
         keys: list[str],
         found: list[bool],
@@ -145,7 +140,7 @@ class _InOrder:
             if made is None:
                 assert self.cache is not None
                 made = self.cache.get(self.keys[n])
-                if made is None or (self.page is not None and not made.page):
+                if made is None or not made.page:
                     made = record(self.renderer, self.chapters[n], self.page)  # gone: here
                     self.cache.put(self.keys[n], made)
             elif self.cache is not None:
@@ -155,11 +150,8 @@ class _InOrder:
             self.held.append(self._hold(self.chapters[n], made))
 
     def _hold(self, chapter: Chapter, made: ChapterRecord) -> _Held:
-        if self.page is None:
-            return _Held(made.rendered(chapter), b"", None, made.images, made.links, None)
-        outline = made.outline(chapter)
         keep = made if made.links else None
-        return _Held(outline, made.page.encode(), made.page_facts, made.images, made.links, keep)
+        return _Held(made.outline(chapter), made.page.encode(), made.page_facts, keep)
 
     def done(self) -> list[Done]:
         """Every chapter, its links to missing fragments pointed at their chapters (the
@@ -169,14 +161,12 @@ class _InOrder:
         pruner = Pruner(self.ids, [chapter.id for chapter in self.chapters])
         done: list[Done] = []
         for held in self.held:
-            if self.page is None:  # (``outline`` is the whole rendered chapter)
-                done.append(Done(pruner.chapter(held.outline)))
-            elif held.record is None or all(f in self.ids for f in held.links):
+            made = held.record
+            if made is None or all(f in self.ids for f in made.links):
                 done.append(Done(held.outline, held.page, held.facts))
             else:  # a link to pluck: its document made again, here
-                pruned = pruner.chapter(held.record.rendered(held.outline.chapter))
-                images = {name: Path(p) for p, name in held.images.items()}
-                text, facts = self.page(pruned, images)
+                pruned = pruner.chapter(made.rendered(held.outline.chapter))
+                text, facts = self.page(pruned, {n: Path(p) for p, n in made.images.items()})
                 done.append(Done(held.outline, text.encode(), facts))
         return done
 
@@ -185,15 +175,15 @@ def render_pages(
     renderer: ChapterRenderer,
     chapters: Sequence[Chapter],
     *,
-    page: PageMaker | None = None,
+    page: PageMaker,
     workers: int | None = None,
     cache: RenderCache | None = None,
     progress: bool | None = None,
     label: str = "EPUB",
 ) -> list[Done]:
-    """Every chapter rendered (warnings reported in order, dead fragments pruned) and,
-    with ``page``, its document made: in the workers, and kept in the cache with the
-    chapter. A chapter whose links needed pruning has its document made again here."""
+    """Every chapter rendered (warnings reported in order, dead fragments pruned) and its
+    document made by ``page``: in the workers, and kept in the cache with the chapter.
+    A chapter whose links needed pruning has its document made again here."""
     global _work
     keys = [cache.key(renderer.plan, ch) for ch in chapters] if cache is not None else []
     found = [cache.has(key) for key in keys] if cache is not None else [False] * len(chapters)
