@@ -14,6 +14,7 @@ import hashlib
 import mimetypes
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -196,18 +197,11 @@ class _EpubBuilder:
         return repr((view, sorted(self.labels.items()), [name for _, name in self.css]))
 
     def chapter_page(self, ch: RenderedChapter, images: dict[str, Path]) -> tuple[str, Any]:
-        """A chapter's document, and the accessibility facts it adds (see ``_add_facts``)."""
+        """A chapter's document (in a worker, perhaps), and the accessibility facts it
+        adds, kept apart (see ``_add_facts``)."""
         facts = A11yFacts()
-        rendered = self.env.get_template("epub/chapter.xhtml.j2").render(
-            book=self.view,
-            labels=self.labels,
-            epub=True,
-            page_title=ch.title,
-            stylesheets=[f"../{name}" for _, name in self.css],
-            body_type=None,
-            ch=ch,
-        )
-        text = semanticate(rendered, facts, image_is_animated(images), self.labels["notes"])
+        is_animated = image_is_animated(images)
+        text = self.page("epub/chapter.xhtml.j2", ch.title, ch=ch, facts=(facts, is_animated))
         return text, [facts.images, facts.without_alt, facts.animated]
 
     def _add_facts(self, facts: Any) -> None:
@@ -216,7 +210,16 @@ class _EpubBuilder:
         self.facts.without_alt.extend(without_alt)
         self.facts.animated += animated
 
-    def page(self, template: str, page_title: str, **context: Any) -> str:
+    def page(
+        self,
+        template: str,
+        page_title: str,
+        facts: tuple[A11yFacts, Callable[[str], bool]] | None = None,
+        **context: Any,
+    ) -> str:
+        """A document from ``template``; what it holds is counted in the book's facts, or
+        in ``facts`` (the facts and the test for animated images to use instead)."""
+        noted, is_animated = facts or (self.facts, self.is_animated)
         rendered = self.env.get_template(template).render(
             book=self.view,
             labels=self.labels,
@@ -226,7 +229,7 @@ class _EpubBuilder:
             body_type=context.pop("body_type", None),
             **context,
         )
-        return semanticate(rendered, self.facts, self.is_animated, self.labels["notes"])
+        return semanticate(rendered, noted, is_animated, self.labels["notes"])
 
     def _add_page(
         self, out: epub.EpubBook, spine: list[Any], uid: str, name: str, content: str | bytes
@@ -270,7 +273,7 @@ class _EpubBuilder:
                 out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
                 self.page("epub/chapter.xhtml.j2", ch.title, ch=ch),
             )  # fmt: skip
-        contents = {
+        contents: dict[str, Any] = {
             "chapters": chapters,
             "href": lambda ch: ch.chapter.file_name,
             "part_href": lambda part: f"{part.id}.xhtml",  # its title page, as in the nav
