@@ -195,7 +195,7 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                 if not pending:
                     if exhausted and not waiting:
                         break
-                    time.sleep(0.02)  # the front matter's length, found by a worker, is due
+                    time.sleep(0.02)  # (a safety net: a cached document's start is due)
                     continue
                 finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
                 for future in finished:

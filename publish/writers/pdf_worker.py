@@ -60,14 +60,6 @@ class Numbering:
             k += 1
         self.frontier.value = k
 
-    def set_first(self, first_page: int) -> None:
-        """The first chapter's first page, once the front matter's length is known."""
-        with self.cond:
-            if self.total:
-                self.starts[0] = first_page
-            self._propagate()
-            self.cond.notify_all()
-
     def known(self, index: int, pages: int) -> None:
         """Chapter ``index`` has ``pages`` pages (laid out, or known from the cache)."""
         with self.cond:
@@ -219,10 +211,8 @@ def first_page_after(front_pages: int) -> int:
     return front_pages + 1 + front_pages % 2
 
 
-def front_length(html: str, settings: RenderSettings | None = None) -> int:
-    """Lay out (not draw) the front matter; number the chapters from the page after it."""
-    settings = settings or _SETTINGS
-    assert settings is not None
+def front_length(html: str, settings: RenderSettings) -> int:
+    """Lay out (not draw) the front matter: its number of pages."""
     fetcher = LocalOnlyFetcher(list(settings.roots))
     logger = logging.getLogger("weasyprint")
     handler = _CollectWarnings()  # the front matter's warnings come from its real layout
@@ -231,16 +221,9 @@ def front_length(html: str, settings: RenderSettings | None = None) -> int:
         html_document = weasyprint.HTML(
             string=html, base_url=settings.base_url, url_fetcher=fetcher
         )
-        pages = len(html_document.render().pages)
-    except BaseException:
-        if _NUMBERING is not None:
-            _NUMBERING.fail()
-        raise
+        return len(html_document.render().pages)
     finally:
         logger.removeHandler(handler)
-    if _NUMBERING is not None:
-        _NUMBERING.set_first(first_page_after(pages))
-    return pages
 
 
 def render(
