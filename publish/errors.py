@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def _where(file: Path | str | None, line: int | None) -> str:
@@ -52,6 +53,16 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{_where(self.file, self.line)}warning: {self.message} [{self.code}]"
+
+    def to_json(self) -> list[Any]:
+        """``[code, message, file, line]``, as the build caches keep it."""
+        file = str(self.file) if self.file is not None else None
+        return [self.code, self.message, file, self.line]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> Diagnostic:
+        code, message, file, line = value
+        return cls(code, message, Path(file) if file is not None else None, line)
 
 
 @dataclass

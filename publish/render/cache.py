@@ -116,7 +116,7 @@ class ChapterRecord:
     def to_json(self) -> dict[str, Any]:
         return {
             "data": self.data,
-            "warnings": [[w.code, w.message, _text(w.file), w.line] for w in self.warnings],
+            "warnings": [w.to_json() for w in self.warnings],
             "counters": self.counters,
             "images": self.images,
             "ids": list(self.ids),
@@ -127,10 +127,7 @@ class ChapterRecord:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> ChapterRecord:
-        warnings = tuple(
-            Diagnostic(code, message, Path(file) if file is not None else None, line)
-            for code, message, file, line in value["warnings"]
-        )
+        warnings = tuple(Diagnostic.from_json(w) for w in value["warnings"])
         return cls(
             value["data"],
             warnings,
@@ -141,10 +138,6 @@ class ChapterRecord:
             value["page"],
             value["page_facts"],
         )
-
-
-def _text(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
 
 
 def chapter_data(rendered: RenderedChapter) -> dict[str, Any]:
@@ -220,9 +213,8 @@ class RenderCache:
 
     def prune(self) -> None:
         """Remove the entries this build did not use."""
-        kinds = (".json", ".part", ".png")
-        for path in self.root.iterdir():
-            if path.suffix in kinds and path.stem.split(".")[0] not in self.used:
+        for path in self.root.iterdir():  # entries, blobs and left-over .part files
+            if path.name.split(".")[0] not in self.used:
                 with contextlib.suppress(OSError):
                     path.unlink()
 

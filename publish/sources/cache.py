@@ -129,15 +129,6 @@ def post_from_json(value: dict[str, Any]) -> Post:
     )
 
 
-def _warning_json(w: Diagnostic) -> list[Any]:
-    return [w.code, w.message, _name(w.file), w.line]
-
-
-def _warning(value: list[Any]) -> Diagnostic:
-    code, message, file, line = value
-    return Diagnostic(code, message, _path(file), line)
-
-
 Reader = Callable[[Path, Diagnostics], Post]
 
 
@@ -208,7 +199,7 @@ class ReadCache:
             try:
                 value = json.loads(found[1])
                 post = post_from_json(value["post"])
-                warnings = [_warning(w) for w in value["warnings"]]
+                warnings = [Diagnostic.from_json(w) for w in value["warnings"]]
             except (KeyError, TypeError, ValueError):
                 pass
             else:
@@ -218,7 +209,7 @@ class ReadCache:
         own = Diagnostics()
         post = reader(entry, own)
         if seen is not None:
-            value = {"post": post_json(post), "warnings": [_warning_json(w) for w in own.warnings]}
+            value = {"post": post_json(post), "warnings": [w.to_json() for w in own.warnings]}
             self._keep(name, json.dumps(seen), json.dumps(value))
         _replay(own.warnings, diagnostics)
         return post
