@@ -122,7 +122,7 @@ def test_the_cache_follows_a_changed_image_and_forgets_removed_posts(
     fresh = tmp_path / "fresh.epub"
     _build(blog, fresh)
     assert (tmp_path / "second.epub").read_bytes() == fresh.read_bytes()
-    assert len(list(cache.rglob("*.json"))) == 11  # post 12's entry is gone
+    assert len(list(cache.rglob("*.record"))) == 11  # post 12's entry is gone
 
 
 def test_a_bad_post_fails_the_same_in_a_worker(

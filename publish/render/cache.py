@@ -6,10 +6,12 @@ name and place in the book (links between posts use them), and the environment: 
 versions, the templates, the styles and publish's own code. No Markdown needs rendering
 to find it.
 
-The render cache keeps, under that key, what rendering the chapter gave: the post and its
-comments as XHTML, the warnings and counts it reported and the images it uses. A build
-that finds the key replays the warnings and uses the rest as it is. Entries are JSON;
-those the last build did not use are removed.
+The render cache keeps, under that key, what rendering the chapter gave: the writer's
+finished document for it, the chapter's outline (its title and the like, for contents
+pages), the warnings and counts it reported, the images it uses and the fragments its
+links point at. A build that finds the key replays the warnings and uses the rest as it
+is. An entry is one file: its JSON on the first line, the document's bytes after it.
+Entries the last build did not use are removed.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostic, Diagnostics
 from publish.fingerprint import environment_key, file_digest
 from publish.model import Book
-from publish.render.chapters import RenderedChapter, RenderedComment
+from publish.render.chapters import RenderedChapter
 from publish.render.templates import default_styles_dir
 
-FORMAT = 2  # of the render cache's entries; bump when what is stored changes
+FORMAT = 3  # of the render cache's entries; bump when what is stored changes
 _REFERENCE = re.compile(r"""\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']""")
 
 
@@ -80,13 +82,13 @@ class SourceKeys:
 class ChapterRecord:
     """What rendering one chapter gave, apart from the chapter itself."""
 
-    data: dict[str, Any]  # the RenderedChapter's fields but its chapter, as JSON has them
+    data: dict[str, Any]  # the RenderedChapter's outline fields (see chapter_data), as JSON
     warnings: tuple[Diagnostic, ...] = ()
     counters: dict[str, int] = dataclasses.field(default_factory=dict)
     images: dict[str, str] = dataclasses.field(default_factory=dict)  # source file -> name
     ids: tuple[str, ...] = ()  # what links can point at in it (render.links.fragment_ids)
     links: tuple[str, ...] = ()  # the fragments its links point at (linked_fragments)
-    page: str = ""  # the chapter's finished document (the writer's), when it makes one
+    page: bytes = b""  # the chapter's finished document, as the writer made it
     page_facts: Any = None  # what the writer noted making it (JSON)
 
     def replay(self, diagnostics: Diagnostics, images: dict[Path, str] | None) -> None:
@@ -98,35 +100,30 @@ class ChapterRecord:
         if images is not None:
             images.update((Path(source), name) for source, name in self.images.items())
 
-    def rendered(self, chapter: Chapter) -> RenderedChapter:
-        data = dict(self.data)
-        data["body"] = Markup(data["body"])
-        data["end_notes"] = Markup(data["end_notes"])
-        data["comments"] = tuple(_comment(c) for c in data["comments"])
-        return RenderedChapter(chapter=chapter, **data)
-
     def outline(self, chapter: Chapter) -> RenderedChapter:
         """The rendered chapter without its text (no body, no comments): its title and
         the like, for contents pages."""
-        data = dict(self.data)
-        data["body"] = data["end_notes"] = Markup()
-        data["comments"] = ()
-        return RenderedChapter(chapter=chapter, **data)
+        return RenderedChapter(
+            chapter=chapter, body=Markup(), end_notes=Markup(), comments=(), **self.data
+        )
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_bytes(self) -> bytes:
+        """The record as stored: a line of JSON, then the document."""
+        value = {
             "data": self.data,
             "warnings": [w.to_json() for w in self.warnings],
             "counters": self.counters,
             "images": self.images,
             "ids": list(self.ids),
             "links": list(self.links),
-            "page": self.page,
             "page_facts": self.page_facts,
         }
+        return json.dumps(value, sort_keys=True).encode() + b"\n" + self.page
 
     @classmethod
-    def from_json(cls, value: dict[str, Any]) -> ChapterRecord:
+    def from_bytes(cls, stored: bytes) -> ChapterRecord:
+        end = stored.index(b"\n")  # JSON escapes the newlines in its strings
+        value = json.loads(stored[:end])
         warnings = tuple(Diagnostic.from_json(w) for w in value["warnings"])
         return cls(
             value["data"],
@@ -135,33 +132,22 @@ class ChapterRecord:
             dict(value["images"]),
             tuple(value["ids"]),
             tuple(value["links"]),
-            value["page"],
+            stored[end + 1 :],
             value["page_facts"],
         )
 
 
+_TEXT = ("chapter", "body", "end_notes", "comments")  # not in a record: its page has them
+
+
 def chapter_data(rendered: RenderedChapter) -> dict[str, Any]:
-    """A rendered chapter's fields, but its chapter, as plain values (JSON, pickle)."""
-    data = {f.name: getattr(rendered, f.name) for f in dataclasses.fields(rendered)}
-    del data["chapter"]
-    data["body"] = str(rendered.body)
-    data["end_notes"] = str(rendered.end_notes)
-    data["comments"] = [_comment_data(c) for c in rendered.comments]
-    return data
-
-
-def _comment_data(comment: RenderedComment) -> dict[str, Any]:
-    data = {f.name: getattr(comment, f.name) for f in dataclasses.fields(comment)}
-    data["body"] = str(comment.body)
-    data["replies"] = [_comment_data(r) for r in comment.replies]
-    return data
-
-
-def _comment(data: dict[str, Any]) -> RenderedComment:
-    fields = dict(data)
-    fields["body"] = Markup(fields["body"])
-    fields["replies"] = [_comment(r) for r in fields["replies"]]
-    return RenderedComment(**fields)
+    """A rendered chapter's outline: its fields but its chapter and its text, as plain
+    values (JSON, pickle)."""
+    return {
+        f.name: getattr(rendered, f.name)
+        for f in dataclasses.fields(rendered)
+        if f.name not in _TEXT
+    }
 
 
 class RenderCache:
@@ -177,21 +163,20 @@ class RenderCache:
         return self.keys.key(plan, [chapter])
 
     def has(self, key: str) -> bool:
-        return (self.root / f"{key}.json").is_file()
+        return (self.root / f"{key}.record").is_file()
 
     def get(self, key: str) -> ChapterRecord | None:
         try:
-            value = json.loads((self.root / f"{key}.json").read_text("utf-8"))
-            record = ChapterRecord.from_json(value)
+            record = ChapterRecord.from_bytes((self.root / f"{key}.record").read_bytes())
         except (OSError, ValueError, KeyError, TypeError):
             return None
         self.used.add(key)
         return record
 
     def put(self, key: str, record: ChapterRecord) -> None:
-        path = self.root / f"{key}.json"
+        path = self.root / f"{key}.record"
         temp = path.with_suffix(f".{os.getpid()}.part")
-        temp.write_text(json.dumps(record.to_json(), sort_keys=True), encoding="utf-8")
+        temp.write_bytes(record.to_bytes())
         temp.replace(path)
         self.used.add(key)
 

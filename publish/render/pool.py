@@ -30,9 +30,10 @@ from publish.render.links import Pruner, fragment_ids, linked_fragments
 CHUNK = 16  # chapters a worker renders before it hands them back
 MIN_PARALLEL = 4 * CHUNK  # fewer chapters to render than this: not worth the processes
 
-# A writer's finished document for a rendered chapter, given the chapter's images (name in
-# the book -> file), and what the writer noted making it (JSON: counts for its metadata).
-PageMaker = Callable[[RenderedChapter, dict[str, Path]], tuple[str, Any]]
+# A writer's finished document for a rendered chapter (bytes: kept in the cache as they
+# are), given the chapter's images (name in the book -> file), and what the writer noted
+# making it (JSON: counts for its metadata).
+PageMaker = Callable[[RenderedChapter, dict[str, Path]], tuple[bytes, Any]]
 
 _work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker] | None = None  # for workers
 
@@ -40,7 +41,7 @@ _work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker] | None = None  # for
 @dataclass(frozen=True)
 class Done:
     """A chapter's outline (no body, no comments: its document holds those), its
-    document as UTF-8, and what the writer noted making it."""
+    document as the writer made it, and what the writer noted making it."""
 
     chapter: RenderedChapter
     page: bytes = b""
@@ -53,9 +54,10 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def record(renderer: ChapterRenderer, chapter: Chapter, page: PageMaker) -> ChapterRecord:
-    """Render one chapter, keeping its warnings, counts and images apart, and make its
-    document (with every link as rendered: see :func:`render_pages`)."""
+def _alone(
+    renderer: ChapterRenderer, chapter: Chapter
+) -> tuple[RenderedChapter, Diagnostics, dict[Path, str]]:
+    """Render one chapter, keeping its warnings, counts and images apart."""
     kept = renderer.diagnostics
     images: dict[Path, str] | None = getattr(renderer.target, "images", None)
     own = Diagnostics()
@@ -69,7 +71,14 @@ def record(renderer: ChapterRenderer, chapter: Chapter, page: PageMaker) -> Chap
         renderer.diagnostics = kept
         if images is not None:
             renderer.target.images = images  # type: ignore[attr-defined]
-    text, facts = page(rendered, {n: p for p, n in used.items()})
+    return rendered, own, used
+
+
+def record(renderer: ChapterRenderer, chapter: Chapter, page: PageMaker) -> ChapterRecord:
+    """Render one chapter apart (see :func:`_alone`) and make its document (with every
+    link as rendered: see :func:`render_pages`)."""
+    rendered, own, used = _alone(renderer, chapter)
+    document, facts = page(rendered, {n: p for p, n in used.items()})
     return ChapterRecord(
         chapter_data(rendered),
         tuple(own.warnings),
@@ -77,7 +86,7 @@ def record(renderer: ChapterRenderer, chapter: Chapter, page: PageMaker) -> Chap
         {str(source): name for source, name in used.items()},
         tuple(fragment_ids(rendered)),
         tuple(linked_fragments(rendered)),
-        text,
+        document,
         facts,
     )
 
@@ -99,13 +108,12 @@ def _chunks(indexes: list[int]) -> Iterator[list[int]]:
 
 @dataclass
 class _Held:
-    """A chapter between its record and its document: the record itself only while one
-    of its links might need pointing elsewhere (memory: a thousand records are large)."""
+    """A chapter between its record and its document."""
 
     outline: RenderedChapter
     page: bytes
     facts: Any
-    record: ChapterRecord | None  # when it links into the book (``links``)
+    links: tuple[str, ...]  # the fragments its links point at
 
 
 class _InOrder:
@@ -150,8 +158,7 @@ class _InOrder:
             self.held.append(self._hold(self.chapters[n], made))
 
     def _hold(self, chapter: Chapter, made: ChapterRecord) -> _Held:
-        keep = made if made.links else None
-        return _Held(made.outline(chapter), made.page.encode(), made.page_facts, keep)
+        return _Held(made.outline(chapter), made.page, made.page_facts, made.links)
 
     def done(self) -> list[Done]:
         """Every chapter, its links to missing fragments pointed at their chapters (the
@@ -161,13 +168,14 @@ class _InOrder:
         pruner = Pruner(self.ids, [chapter.id for chapter in self.chapters])
         done: list[Done] = []
         for held in self.held:
-            made = held.record
-            if made is None or all(f in self.ids for f in made.links):
+            if all(f in self.ids for f in held.links):
                 done.append(Done(held.outline, held.page, held.facts))
-            else:  # a link to pluck: its document made again, here
-                pruned = pruner.chapter(made.rendered(held.outline.chapter))
-                text, facts = self.page(pruned, {n: Path(p) for p, n in made.images.items()})
-                done.append(Done(held.outline, text.encode(), facts))
+            else:  # a link to pluck: the chapter rendered again (its warnings are out
+                # already), and its document made again, here
+                rendered, _, used = _alone(self.renderer, held.outline.chapter)
+                pruned = pruner.chapter(rendered)
+                document, facts = self.page(pruned, {n: p for p, n in used.items()})
+                done.append(Done(held.outline, document, facts))
         return done
 
 

@@ -2,8 +2,9 @@
 
 Every XHTML document (cover, title page, contents, chapters, colophon) comes from a Jinja2
 template; ebooklib writes the package document, the navigation document and the NCX.
-The zip is then rewritten with fixed timestamps so the same content and
-``SOURCE_DATE_EPOCH`` give the same bytes.
+The zip is then written again (:mod:`publish.writers.zipout`) with fixed timestamps, so
+the same content and ``SOURCE_DATE_EPOCH`` give the same bytes, and with the chapters'
+documents as the render workers deflated them (or the render cache kept them).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from publish.writers.accessibility import (
     serialize,
 )
 from publish.writers.output import atomic_output
+from publish.writers.zipout import ZipWriter, pack, unpack
 
 EPUB_STYLES = ("book.css", "epub.css")
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/svg+xml", "image/webp"}
@@ -116,27 +118,23 @@ def _finish_opf(opf: bytes, language: str) -> bytes:
     return opf.replace(b"<package ", b"<package" + attribute + b" ", 1)
 
 
-def _reproducible_zip(data: IO[bytes], target: Path, moment: datetime, language: str) -> None:
-    """Rewrite ebooklib's zip: mimetype first and stored, fixed timestamps, sorted rest."""
-    stamp = (
-        max(moment.year, 1980),
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-    )
-    with zipfile.ZipFile(data) as source, zipfile.ZipFile(target, "w") as dest:
+def _reproducible_zip(
+    data: IO[bytes], target: Path, moment: datetime, language: str, packed: dict[str, bytes]
+) -> None:
+    """Write ebooklib's zip again: mimetype first and stored, fixed timestamps, the rest
+    sorted; the entries in ``packed`` (by name) are taken as they are (:func:`pack`)."""
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    with zipfile.ZipFile(data) as source, target.open("wb") as out, ZipWriter(out, stamp) as dest:
         names = source.namelist()
-        ordered = ["mimetype", *sorted(n for n in names if n != "mimetype")]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+        dest.add("mimetype", source.read("mimetype"), stored=True)
+        for name in sorted(n for n in names if n != "mimetype"):
+            if name in packed:
+                dest.add_packed(name, packed[name])
+                continue
             content = source.read(name)
             if name == "EPUB/content.opf":
                 content = _finish_opf(content, language)
-            dest.writestr(info, content)
+            dest.add(name, content)
 
 
 @dataclass(frozen=True)
@@ -160,6 +158,7 @@ class _EpubBuilder:
         for item in page_breaks or []:
             self.breaks.setdefault(item.chapter_id, []).append(item)
         self.page_list: list[tuple[str, str]] = []  # (href, label) in reading order
+        self.packed: dict[str, bytes] = {}  # chapters' documents, deflated: name in the zip
         self.plan = assemble(book)
         self.target = EpubTarget()
         self.diagnostics = diagnostics
@@ -196,13 +195,13 @@ class _EpubBuilder:
         view = dataclasses.replace(self.view, built=datetime(2000, 1, 1))
         return repr((view, sorted(self.labels.items()), [name for _, name in self.css]))
 
-    def chapter_page(self, ch: RenderedChapter, images: dict[str, Path]) -> tuple[str, Any]:
-        """A chapter's document (in a worker, perhaps), and the accessibility facts it
-        adds, kept apart (see ``_add_facts``)."""
+    def chapter_page(self, ch: RenderedChapter, images: dict[str, Path]) -> tuple[bytes, Any]:
+        """A chapter's document, deflated for the zip (in a worker, perhaps), and the
+        accessibility facts it adds, kept apart (see ``_add_facts``)."""
         facts = A11yFacts()
         is_animated = image_is_animated(images)
         text = self.page("epub/chapter.xhtml.j2", ch.title, ch=ch, facts=(facts, is_animated))
-        return text, [facts.images, facts.without_alt, facts.animated]
+        return pack(text.encode()), [facts.images, facts.without_alt, facts.animated]
 
     def _add_facts(self, facts: Any) -> None:
         images, without_alt, animated = facts
@@ -290,10 +289,7 @@ class _EpubBuilder:
                     self.page("epub/part.xhtml.j2", part.title, part=part),
                 )  # fmt: skip
             self._add_facts(done[n].facts)
-            self._add_page(
-                out, spine, f"ch{ch.number:04d}", ch.chapter.file_name,
-                self._with_page_breaks(done[n].page, ch),
-            )  # fmt: skip
+            self._add_chapter(out, spine, ch, done[n].page)
             done[n] = Done(ch)  # ebooklib holds its document now (memory: one copy)
         self._add_page(
             out, spine, "colophon", "colophon.xhtml",
@@ -326,11 +322,21 @@ class _EpubBuilder:
         out.spine = spine
         return chapters
 
-    def _with_page_breaks(self, page: bytes, ch: RenderedChapter) -> str | bytes:
-        """The print edition's page breaks in a chapter, as ``pagebreak`` markers."""
+    def _add_chapter(
+        self, out: epub.EpubBook, spine: list[Any], ch: RenderedChapter, packed: bytes
+    ) -> None:
+        """A chapter's document, as made (:meth:`chapter_page`; its bytes go into the zip
+        as they are, ebooklib lists it), or with the print edition's page breaks."""
         breaks = self.breaks.get(ch.id)
-        if not breaks:
-            return page
+        content: str | bytes = b""
+        if breaks:
+            content = self._with_page_breaks(unpack(packed), ch, breaks)
+        else:
+            self.packed[f"EPUB/text/{ch.chapter.file_name}"] = packed
+        self._add_page(out, spine, f"ch{ch.number:04d}", ch.chapter.file_name, content)
+
+    def _with_page_breaks(self, page: bytes, ch: RenderedChapter, breaks: list[PageBreak]) -> str:
+        """The print edition's page breaks in a chapter, as ``pagebreak`` markers."""
         root = parse(page)
         for page_id, label in insert_page_breaks(root, ch.id, breaks):
             self.page_list.append((f"text/{ch.chapter.file_name}#{page_id}", label))
@@ -449,6 +455,6 @@ def write_epub(
         )
         del out
         packed.seek(0)
-        _reproducible_zip(packed, temp, builder.built, book.language)
+        _reproducible_zip(packed, temp, builder.built, book.language, builder.packed)
     final = Path(path)
     return EpubResult(path=final, chapters=len(chapters), bytes=final.stat().st_size)
