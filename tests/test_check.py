@@ -72,8 +72,13 @@ def test_every_code_is_documented_and_every_finding_has_a_known_severity(
         assert finding.severity in ("error", "warning")
         if finding.code in CODES:
             assert finding.severity == CODES[finding.code][0]
-    # matter-title needs front or back matter: test_a_post_titled_like_a_page_of_matter
-    assert {f.code for f in findings} == set(CODES) - {"image-outside", "matter-title"}
+    # matter-title needs front or back matter (test_a_post_titled_like_a_page_of_matter),
+    # part-title parts (test_a_post_titled_like_a_part)
+    assert {f.code for f in findings} == set(CODES) - {
+        "image-outside",
+        "matter-title",
+        "part-title",
+    }
 
 
 def test_missing_alt_text(findings: list[Finding]) -> None:
@@ -134,6 +139,36 @@ def test_a_post_titled_like_a_page_of_matter(tmp_path: Path) -> None:
         "the contents list both under one name"
     )
     assert "the back matter page" in found[2].message and not found[1].is_error
+
+
+def test_a_post_titled_like_a_part(tmp_path: Path) -> None:
+    """With parts by year, a post "2015" beside the part 2015 is its own warning, on the
+    post's title line, as is a page of matter the contents list; a dedication's title is
+    printed nowhere, a year with no part clashes with nothing, and without parts no title
+    is a part's."""
+    posts = {
+        "2015-03-01-spring.md": "---\ntitle: Spring\n---\nA post.\n",
+        "2015-12-31-year.md": "---\ndate: 2015-12-31\ntitle: '2015'\n---\nThe year.\n",
+        "2016-01-01-next.md": "---\ntitle: '2016.'\n---\nAnd the next.\n",
+        "2016-06-01-later.md": "---\ntitle: '2017'\n---\nNo part of that year.\n",
+    }
+    toml = TOML + 'parts = "year"\n'
+    root = make_book(tmp_path / "c", posts, toml)
+    write(root / "front" / "01-dedication.md", "---\ntitle: '2015'\n---\nFor Ann.\n")
+    write(root / "back" / "sources.md", "---\ntitle: '2016'\n---\nWhere from.\n")
+    found = [f for f in check_book(root) if f.code == "part-title"]
+    assert [(f.file.name if f.file else "", f.line) for f in found] == [
+        ("sources.md", 2),
+        ("2015-12-31-year.md", 3),
+        ("2016-01-01-next.md", 2),
+    ]
+    assert found[0].message.startswith("back matter page '2016' has the title of the part 2016")
+    assert found[1].message == (
+        "post '2015' has the title of the part 2015: the contents list both under one name"
+    )
+    assert not any(f.is_error for f in found)
+    (root / "book.toml").write_text(TOML, "utf-8")
+    assert [f for f in check_book(root) if f.code == "part-title"] == []
 
 
 def test_images_for_print(findings: list[Finding]) -> None:

@@ -2,7 +2,8 @@
 
 Like the Standard Ebooks ``se lint``, one module per family of rules:
 
-- ``structure``: empty posts and comments, titles used twice;
+- ``structure``: empty posts and comments, titles used twice (by posts, pages of matter,
+  parts);
 - ``media``: links to posts not in the book, alt text, image files, resolution for print;
 - ``glyphs``: characters the book face cannot draw;
 - ``loading``: what reading the content finds (a reply whose parent is missing, and every
@@ -24,7 +25,7 @@ from publish.check.findings import CODES, Finding, Severity
 from publish.check.glyphs import check_glyphs
 from publish.check.loading import load_leniently, warnings_as_findings
 from publish.check.media import check_images, check_links
-from publish.check.structure import check_duplicate_titles, check_empty
+from publish.check.structure import check_duplicate_titles, check_empty, check_part_titles
 from publish.errors import Diagnostics
 from publish.model import Book
 
@@ -33,6 +34,7 @@ __all__ = ["CODES", "RULES", "Finding", "Severity", "check_book"]
 RULES: tuple[Callable[[Context], None], ...] = (
     check_empty,
     check_duplicate_titles,
+    check_part_titles,
     check_links,
     check_images,
     check_glyphs,

@@ -28,6 +28,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a post, or a page of front or back matter, with the title of a page of front or back"
         " matter listed in the contents",
     ),
+    "part-title": (
+        "warning",
+        "a post, or a page of front or back matter listed in the contents, with the title of a"
+        ' part (parts = "year")',
+    ),
     "missing-glyph": ("warning", "a character the book face (Linux Libertine) cannot draw"),
 }
 

@@ -103,6 +103,33 @@ def check_duplicate_titles(context: Context) -> None:
             posts[key] = chapter
 
 
+def check_part_titles(context: Context) -> None:
+    """A post, or a page of front or back matter listed in the contents, with the title of
+    a part (``parts = "year"``: a post "2015" in a book with a part 2015): ``part-title``.
+    The contents and the e-book's navigation list the part and the chapter under one name.
+    Without parts, or with no part of that title, a post "2015" clashes with nothing."""
+    parts = {
+        _title_key(chapter.part.title): chapter.part
+        for chapter in context.plan.chapters
+        if chapter.part is not None
+    }
+    if not parts:
+        return
+    front = {matter.slug for matter in context.book.front_matter}
+    for chapter in context.plan.chapters:
+        part = parts.get(_title_key(chapter.title))
+        if part is None:
+            continue
+        what = "post" if chapter.is_post else _matter_name(chapter, front)
+        context.report(
+            "part-title",
+            f"{what} '{chapter.title}' has the title of the part {part.title}: "
+            "the contents list both under one name",
+            chapter.post.source,
+            _title_line(chapter.post),
+        )
+
+
 def _matter_name(chapter: Chapter, front: set[str]) -> str:
     if chapter.kind not in ("front", "back"):
         return chapter.kind  # "foreword", "afterword", ...
