@@ -58,6 +58,15 @@ class Plan:
     def posts(self) -> tuple[Chapter, ...]:
         return tuple(chapter for chapter in self.chapters if chapter.is_post)
 
+    def kind_name(self, chapter: Chapter) -> str:
+        """What messages call ``chapter``: "post", its kind of matter ("foreword",
+        "dedication", ...), or for a page of no particular kind (``back/sources.md``)
+        "front matter page" or "back matter page", as its folder is."""
+        if chapter.kind not in ("front", "back"):
+            return chapter.kind
+        front = any(matter.slug == chapter.post.slug for matter in self.book.front_matter)
+        return "front matter page" if front else "back matter page"
+
     def chapter_for_link(self, href: str, base_dir: Path | None) -> Chapter | None:
         """The chapter a link in a post points at, if it points at another post of the book.
 

@@ -9,10 +9,13 @@ from click.testing import CliRunner
 from PIL import Image
 
 from publish import Diagnostics, load_book
+from publish.assembly import assemble
 from publish.check import CODES, Finding, check_book
 from publish.check.glyphs import book_face_cmap, missing
 from publish.check.media import inches
 from publish.cli import cli
+from publish.render.chapters import ChapterRenderer
+from publish.writers.pdf import PdfTarget
 
 from helpers import REPO, make_book, write
 
@@ -314,6 +317,31 @@ def test_front_and_back_matter_are_checked_like_posts(with_matter: Path) -> None
     assert "62 dpi" in messages[("02-foreword.md", "low-resolution-image")]
     assert "U+1F600" in messages[("01-dedication.md", "missing-glyph")]
     assert found[3].is_error and "'type' must be one of" in found[3].message
+
+
+def test_an_empty_page_of_matter_is_named_for_what_it_is(tmp_path: Path) -> None:
+    """A page of no particular kind is a front or back matter page, a foreword a foreword,
+    never a "post" (nor a bare "front"), in the lint and in the build's warning alike."""
+    root = make_book(tmp_path / "c", {"2020-01-01-a.md": "---\ntitle: A\n---\nText.\n"})
+    write(root / "front" / "01-dedication.md", "---\ntitle: For\n---\n\n")
+    write(root / "front" / "02-thanks.md", "---\ntitle: Thanks\n---\n\n")
+    write(root / "back" / "afterword.md", "---\ntitle: After\n---\n\n")
+    write(root / "back" / "sources.md", "---\ntitle: Sources\n---\n\n")
+    expected = {
+        "01-dedication.md": "dedication 'For' has no text",
+        "02-thanks.md": "front matter page 'Thanks' has no text",
+        "afterword.md": "afterword 'After' has no text",
+        "sources.md": "back matter page 'Sources' has no text",
+    }
+    found = [f for f in check_book(root) if f.code == "empty-post"]
+    assert {f.file.name: f.message for f in found if f.file} == expected
+    diagnostics = Diagnostics()
+    plan = assemble(load_book(root))
+    renderer = ChapterRenderer(plan, PdfTarget(), diagnostics)
+    for chapter in plan.opening + plan.chapters:
+        renderer.render(chapter)
+    warned = {w.file.name: w.message for w in diagnostics.warnings if w.file}
+    assert warned == expected
 
 
 def test_matter_is_checked_in_a_loaded_book_and_by_the_command(with_matter: Path) -> None:

@@ -19,13 +19,15 @@ class Text:
     """A body as the book shows it: whose it is, where it was written, its HTML tree.
 
     ``kind`` is the chapter's: "post", or a kind of front or back matter ("dedication",
-    "foreword", ...), whose ``post`` stands for the matter's page as the book shows it.
+    "foreword", ...), whose ``post`` stands for the matter's page as the book shows it;
+    ``name`` what messages call it (:meth:`publish.assembly.Plan.kind_name`).
     """
 
     post: Post
     comment: Comment | None
     tree: html.HtmlElement
     kind: str = "post"
+    name: str = "post"
 
     @property
     def is_matter(self) -> bool:
@@ -64,7 +66,7 @@ class Context:
         back matter's."""
         for chapter in self.plan.opening + self.plan.chapters:
             post = chapter.post
-            yield Text(post, None, _tree(post.body), chapter.kind)
+            yield Text(post, None, _tree(post.body), chapter.kind, self.plan.kind_name(chapter))
             for comment in post.all_comments():
                 yield Text(post, comment, _tree(comment.body))
 

@@ -22,9 +22,8 @@ def check_empty(context: Context) -> None:
             continue
         line = context.body_line(text.source)
         if text.comment is None:
-            what = text.kind if text.is_matter else "post"
             context.report(
-                "empty-post", f"{what} '{text.post.title}' has no text", text.source, line
+                "empty-post", f"{text.name} '{text.post.title}' has no text", text.source, line
             )
         else:
             context.report(
@@ -63,7 +62,7 @@ def check_duplicate_titles(context: Context) -> None:
     title, is ``matter-title``: the contents list both under one name, often because a post
     was copied into the matter and left among the posts. A dedication's or an epigraph's
     title is printed nowhere, so it clashes with nothing."""
-    front = {matter.slug for matter in context.book.front_matter}
+    name = context.plan.kind_name
     matter: dict[str, Chapter] = {}
     for chapter in context.plan.chapters:
         if chapter.is_post:
@@ -72,8 +71,8 @@ def check_duplicate_titles(context: Context) -> None:
         if key in matter:
             context.report(
                 "matter-title",
-                f"{_matter_name(chapter, front)} '{chapter.title}' has the title of the "
-                f"{_matter_name(matter[key], front)} {_where(matter[key])}: "
+                f"{name(chapter)} '{chapter.title}' has the title of the "
+                f"{name(matter[key])} {_where(matter[key])}: "
                 "the contents list both under one name",
                 chapter.post.source,
                 _title_line(chapter.post),
@@ -87,7 +86,7 @@ def check_duplicate_titles(context: Context) -> None:
             context.report(
                 "matter-title",
                 f"post '{chapter.title}' has the title of the "
-                f"{_matter_name(matter[key], front)} {_where(matter[key])}: "
+                f"{name(matter[key])} {_where(matter[key])}: "
                 "the contents list both under one name",
                 chapter.post.source,
                 _title_line(chapter.post),
@@ -115,12 +114,11 @@ def check_part_titles(context: Context) -> None:
     }
     if not parts:
         return
-    front = {matter.slug for matter in context.book.front_matter}
     for chapter in context.plan.chapters:
         part = parts.get(_title_key(chapter.title))
         if part is None:
             continue
-        what = "post" if chapter.is_post else _matter_name(chapter, front)
+        what = context.plan.kind_name(chapter)
         context.report(
             "part-title",
             f"{what} '{chapter.title}' has the title of the part {part.title}: "
@@ -128,9 +126,3 @@ def check_part_titles(context: Context) -> None:
             chapter.post.source,
             _title_line(chapter.post),
         )
-
-
-def _matter_name(chapter: Chapter, front: set[str]) -> str:
-    if chapter.kind not in ("front", "back"):
-        return chapter.kind  # "foreword", "afterword", ...
-    return "front matter page" if chapter.post.slug in front else "back matter page"

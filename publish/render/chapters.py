@@ -117,7 +117,8 @@ class ChapterRenderer:
     def render(self, chapter: Chapter) -> RenderedChapter:
         post = chapter.post
         if post.body.is_empty():
-            self.diagnostics.warn("empty-post", f"post '{post.title}' has no text", post.source)
+            what = self.plan.kind_name(chapter)  # "post", "foreword", "back matter page", ...
+            self.diagnostics.warn("empty-post", f"{what} '{post.title}' has no text", post.source)
         return RenderedChapter(
             chapter=chapter,
             id=chapter.id,
