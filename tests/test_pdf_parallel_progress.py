@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from publish import progress
 from publish.progress import Progress, wanted
 
 
@@ -25,7 +24,7 @@ def test_shows_only_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)
     now = [100.0]
-    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr("publish.progress.time.monotonic", lambda: now[0])
     with Progress(10, "PDF", enabled=True) as bar:
         bar.update(2)
         assert err.getvalue() == ""  # quick builds stay quiet

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from publish import Diagnostics, PublishError, load_book, printspec, write_pdf
 from publish.cli import cli
@@ -131,7 +132,7 @@ def _inside_margin(path: Path) -> float:
     """The inside margin, in inches: where the text of the right-hand pages begins (a
     glyph's side bearing may start a line a point or two further in)."""
     document = pdfium.PdfDocument(str(path))
-    found = []
+    found: list[float] = []
     for index in range(0, len(document), 2):  # pages 1, 3, 5...
         text = document[index].get_textpage()
         lefts = [text.get_charbox(i)[0] for i in range(text.count_chars())]
@@ -178,7 +179,7 @@ def test_the_books_own_inside_margin_wins_when_larger(tmp_path: Path) -> None:
 
 def _xmp(path: Path) -> str:
     reader = PdfReader(path)
-    meta = reader.trailer["/Root"].get("/Metadata")
+    meta = reader.root_object.get("/Metadata")
     return meta.get_object().get_data().decode() if meta is not None else ""
 
 
@@ -213,7 +214,7 @@ def test_each_variant_declares_itself(
         assert "/TrimBox" in page and "/BleedBox" in page
     assert reader.metadata is not None
     info = {key: str(value) for key, value in reader.metadata.items()}
-    catalog = reader.trailer["/Root"]
+    catalog = reader.root_object
     intents = [intent.get_object() for intent in catalog.get("/OutputIntents", [])]
     if variant in ("pdf/x-1a", "pdf/x-3"):
         name = declared[0].split(">")[1].split("<")[0]
@@ -228,7 +229,8 @@ def test_each_variant_declares_itself(
         assert re.search(rb"\srg\s", colour) and not re.search(rb"\s[kK]\s", colour)  # RGB
     if variant == "pdf/ua-1":
         assert "/StructTreeRoot" in catalog  # tagged
-        assert catalog["/MarkInfo"]["/Marked"]
+        mark_info = catalog["/MarkInfo"]
+        assert isinstance(mark_info, DictionaryObject) and mark_info["/Marked"]
         assert intents == []
     if variant == "pdf/a-2b":
         [intent] = intents

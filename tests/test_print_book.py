@@ -26,6 +26,7 @@ from helpers import (
     epub_text,
     make_book,
     outline,
+    page_number,
     page_texts,
     write,
 )
@@ -187,7 +188,7 @@ def test_a_template_without_part_title_pages_numbers_parts_by_their_first_chapte
         names = reader.named_destinations
         links = {  # (page led to, the line's top): a link is a few boxes on its line
             (
-                reader.get_destination_page_number(names[str(link["/Dest"])]) + 1,
+                page_number(reader, names[str(link["/Dest"])]),
                 round(float(link["/Rect"][1])),
             )
             for page in reader.pages[pages["Contents"] - 1 : pages["First Light"] - 1]
@@ -354,6 +355,7 @@ def test_the_generated_front_is_drawn_at_300_dpi(root: Path, tmp_path: Path, tri
     panel, trim_height = printspec.trim_inches(trim)
     front_w, front_h = panel + 0.125, trim_height + 0.25  # the fore edge, top, bottom bleed
     [image] = list(PdfReader(result.path).pages[0].images)
+    assert image.image is not None
     width, height = image.image.width, image.image.height
     assert width >= 300 * front_w and height >= 300 * front_h
     assert (width, height) != (1600, 2560)
@@ -392,8 +394,8 @@ def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(
     result = write_cover_pdf(load_book(root), tmp_path / "cover.pdf", 120, "white", diagnostics)
     assert diagnostics.warnings == []  # 1900 px over 6.125 in: over 300 dpi
     page = PdfReader(result.path).pages[0]
-    images = list(page.images)
-    assert [(i.image.width, i.image.height) for i in images] == [(1900, 2800)]  # as it is
+    images = [i.image for i in page.images if i.image is not None]
+    assert [(i.width, i.height) for i in images] == [(1900, 2800)]  # as it is
     assert "What the book is about." in page.extract_text()
     # placed over the whole front and its bleed, its shape kept: a little wider than the
     # panel's, so as tall as the sheet and cropped evenly at both sides, never letterboxed

@@ -122,6 +122,7 @@ def check_epub(path: Path) -> None:
                 head = any(a.tag == f"{XHTML}head" for a in el.iterancestors())
                 assert head or tag not in FORBIDDEN, f"{name}: <{tag}>"
                 for attr, value in el.attrib.items():
+                    assert isinstance(attr, str) and isinstance(value, str)  # stubs: or bytes
                     assert not attr.lower().startswith("on") and attr != "style", (name, attr)
                     if attr in ("href", "src", "cite", "action", "poster"):
                         low = value.strip().lower()

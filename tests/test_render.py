@@ -48,7 +48,7 @@ def test_body_is_well_formed_xhtml_with_book_unique_ids(tmp_path: Path) -> None:
     ids: list[str] = []
     for chapter in chapters:
         tree = etree.fromstring(f"<div>{chapter.body}</div>".encode())
-        ids += [el.get("id") for el in tree.iter() if el.get("id")]
+        ids += [id_ for el in tree.iter() if (id_ := el.get("id"))]
     assert len(ids) == len(set(ids)) == 4
 
 
@@ -112,7 +112,7 @@ def test_a_converter_stopped_half_way_is_not_used_again() -> None:
     first = markup._converter()
     original = first.convert
 
-    def explode(text: str) -> str:
+    def explode(source: str) -> str:
         first.convert = original  # type: ignore[method-assign]
         raise RecursionError
 

@@ -118,6 +118,11 @@ def chapters(epub: Path) -> dict[str, etree._Element]:
     }
 
 
+def text_of(root: etree._Element) -> str:
+    """All the text in ``root`` (lxml gives str; its stubs allow bytes too)."""
+    return "".join(text for text in root.itertext() if isinstance(text, str))
+
+
 def test_the_epub_passes_epubcheck(built: Built) -> None:
     assert_epubcheck_clean(built.epub)
 
@@ -144,6 +149,7 @@ def test_no_script_or_handler_in_any_epub_file(built: Built) -> None:
             if not in_head:
                 assert tag not in FORBIDDEN_ELEMENTS, f"{name}: <{tag}>"
             for attr, value in el.attrib.items():
+                assert isinstance(attr, str) and isinstance(value, str)  # lxml's stubs: or bytes
                 assert not attr.lower().startswith("on"), f"{name}: <{tag} {attr}>"
                 assert attr != "style", f"{name}: <{tag} style>"
                 if attr in ("href", "src") and not in_head:
@@ -173,7 +179,7 @@ def test_nothing_of_the_outside_files_is_in_any_output(built: Built, pdf: PdfPar
 
 
 def test_the_text_of_every_post_and_comment_survives(built: Built, pdf: PdfParts) -> None:
-    text = "\n".join("".join(root.itertext()) for root in chapters(built.epub).values())
+    text = "\n".join(text_of(root) for root in chapters(built.epub).values())
     missing = [m for m in MARKERS if m not in text]
     assert not missing, f"not in the EPUB: {missing}"
     flat = re.sub(r"\s+", " ", pdf.text)
@@ -184,7 +190,7 @@ def test_the_text_of_every_post_and_comment_survives(built: Built, pdf: PdfParts
 
 
 def test_hidden_text_is_not_hidden(built: Built, pdf: PdfParts) -> None:
-    (chapter,) = [r for r in chapters(built.epub).values() if "QZ21" in "".join(r.itertext())]
+    (chapter,) = [r for r in chapters(built.epub).values() if "QZ21" in text_of(r)]
     body = chapter.find(f".//{XHTML}body")
     assert body is not None
     for el in body.iter():
@@ -195,7 +201,7 @@ def test_hidden_text_is_not_hidden(built: Built, pdf: PdfParts) -> None:
 
 
 def test_every_reply_of_the_deep_thread_is_in_both_books(built: Built, pdf: PdfParts) -> None:
-    text = "\n".join("".join(root.itertext()) for root in chapters(built.epub).values())
+    text = "\n".join(text_of(root) for root in chapters(built.epub).values())
     for n in range(THREAD_DEPTH):
         assert f"Reply {n}." in text
     flat = re.sub(r"\s+", " ", pdf.text)
@@ -203,7 +209,7 @@ def test_every_reply_of_the_deep_thread_is_in_both_books(built: Built, pdf: PdfP
 
 
 def test_right_to_left_and_cjk_text(built: Built, pdf: PdfParts) -> None:
-    text = "\n".join("".join(root.itertext()) for root in chapters(built.epub).values())
+    text = "\n".join(text_of(root) for root in chapters(built.epub).values())
     for script, sample in SCRIPTS.items():
         assert sample in text, script
     assert "右から左へ" in text and "李小龍" in text

@@ -125,11 +125,10 @@ def _ink_columns(image: Image.Image, top: int, bottom: int) -> list[tuple[int, i
     """For each row with ink between ``top`` and ``bottom``: its leftmost and rightmost ink."""
     grey = image.convert("L")
     width = grey.width
+    levels = grey.tobytes()  # a byte a pixel, row after row
     rows = []
-    pixels = grey.load()
-    assert pixels is not None
     for y in range(top, bottom):
-        xs = [x for x in range(width) if int(pixels[x, y]) < 160]  # type: ignore[call-overload]
+        xs = [x for x, level in enumerate(levels[y * width : (y + 1) * width]) if level < 160]
         if xs:
             rows.append((xs[0], xs[-1]))
     return rows

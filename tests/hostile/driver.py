@@ -45,7 +45,7 @@ def install(point: str, seconds: float) -> None:
     elif point in ("writing", "written"):
 
         @contextlib.contextmanager
-        def paused(target: str | Path) -> Iterator[Path]:
+        def held(target: str | Path) -> Iterator[Path]:
             with atomic_output(target) as temp:
                 if point == "writing":
                     temp.write_bytes(b"PK\x03\x04 half a book")
@@ -54,8 +54,8 @@ def install(point: str, seconds: float) -> None:
                 if point == "written":
                     _pause(point, seconds)
 
-        publish.writers.epub.atomic_output = paused  # type: ignore[assignment]
-        publish.writers.pdf.atomic_output = paused  # type: ignore[assignment]
+        publish.writers.epub.atomic_output = held  # type: ignore[attr-defined]
+        publish.writers.pdf.atomic_output = held  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -175,7 +175,9 @@ def pdf_parts(path: Path) -> PdfParts:
                 except Exception:  # a filter pypdf cannot undo (images): keep the raw bytes
                     parts.streams.append(obj._data)
                 if obj.get("/Subtype") == "/Image":
-                    parts.images.append((int(obj["/Width"]), int(obj["/Height"])))
+                    width, height = obj["/Width"], obj["/Height"]
+                    assert isinstance(width, int) and isinstance(height, int)
+                    parts.images.append((width, height))
         elif isinstance(obj, ArrayObject):
             todo.extend(obj)
         elif isinstance(obj, str):
