@@ -15,6 +15,8 @@ import pypdf
 import pytest
 
 from publish import load_book
+from publish.writers import forked as forked_module
+from publish.writers import pdf_book
 from publish.writers.epub import write_epub
 from publish.writers.pdf import write_pdf
 
@@ -178,6 +180,33 @@ def test_cache_rebuilds_only_what_changed(books: dict[str, Path], tmp_path: Path
     laid_out_again = after - before
     assert 1 <= len(laid_out_again) <= 2, laid_out_again  # the edited post's document, the front
     assert len(after) == len(before)  # entries no longer used are gone
+
+
+def test_a_rebuild_later_the_same_day_keeps_the_front_matter(
+    books: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front matter shows the day of the build (the colophon), the PDF's metadata
+    its time: an hour later, the front matter comes from the cache as it was."""
+    forked: list[str] = []
+    original = forked_module.run_forked
+
+    def counting(work: Any, what: str) -> Any:
+        forked.append(what)
+        return original(work, what)
+
+    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    cache, book = tmp_path / "cache", load_book(books["synthetic"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    write_pdf(book, tmp_path / "first.pdf", workers=2, progress=False, cache=cache)
+    forked.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 3600))
+    write_pdf(book, tmp_path / "later.pdf", workers=2, progress=False, cache=cache)
+    assert "laying out the front matter" not in forked
+    first, later = pypdf.PdfReader(tmp_path / "first.pdf"), pypdf.PdfReader(tmp_path / "later.pdf")
+    assert first.metadata is not None and later.metadata is not None
+    assert str(first.metadata["/CreationDate"]) == "D:20231114221320Z"  # SOURCE_DATE_EPOCH
+    assert str(later.metadata["/CreationDate"]) == "D:20231114231320Z"  # an hour later
+    assert str(later.metadata["/ModDate"]) == "D:20231114231320Z"
 
 
 def test_placeholders_take_no_line() -> None:

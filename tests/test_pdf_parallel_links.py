@@ -15,6 +15,7 @@ import pypdf
 import pytest
 
 from publish import load_book
+from publish.writers import forked as forked_module
 from publish.writers import pdf, pdf_book
 from publish.writers.pdf import write_pdf
 
@@ -57,3 +58,32 @@ def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
         found = re.search(r"see\s+page\s+(\d+)", text)
         assert found is not None, text
         assert int(found.group(1)) == starts[f"Post {n - 1}"], n
+
+
+def test_a_pass_that_is_not_kept_is_not_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link forward cannot know its page in the first pass: a second pass follows,
+    and the first one is laid out only (its front matter and its join left out)."""
+    content = _blog(tmp_path / "content", 4)
+    first = content / "posts" / "post-01" / "index.md"
+    text = first.read_text("utf-8")
+    first.write_text(text.replace(WORDS, "See [the last](../post-04/index.md). " + WORDS, 1))
+    forked: list[str] = []
+    original = forked_module.run_forked
+
+    def counting(work: Any, what: str) -> Any:
+        forked.append(what)
+        return original(work, what)
+
+    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    out = tmp_path / "book.pdf"
+    write_pdf(load_book(content), out, workers=2, cache=tmp_path / "c")
+    assert forked.count("joining the pages") == 1
+    assert forked.count("laying out the front matter") <= 2  # its length, then the front
+    reader = pypdf.PdfReader(out)
+    starts = {title: page for title, page in outline(reader) if title.startswith("Post ")}
+    text = reader.pages[starts["Post 1"] - 1].extract_text()
+    found = re.search(r"see\s+page\s+(\d+)", text)
+    assert found is not None, text
+    assert int(found.group(1)) == starts["Post 4"]

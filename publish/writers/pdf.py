@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,14 +35,7 @@ from publish.writers.pdf_book import build_chaptered
 from publish.writers.pdf_cache import environment_key
 from publish.writers.pdf_html import DocumentMaker, point_parts_at_chapters
 from publish.writers.pdf_worker import RenderSettings
-from publish.writers.print_fit import (
-    Pass,
-    PrintCache,
-    chapter_pages,
-    fit,
-    resolved_options,
-    saved_refs,
-)
+from publish.writers.print_fit import Pass, PrintCache, fit, resolved_options, saved_refs
 from publish.writers.print_links import PrintRenderer, PrintTarget, chapter_overrides
 
 PDF_STYLES = ("book.css", "print.css")
@@ -185,7 +179,9 @@ def laid_out(book: Book, diagnostics: Diagnostics | None = None) -> tuple[Any, A
     diagnostics = default_diagnostics(diagnostics)
     made: list[tuple[Any, Any]] = []
 
-    def lay_out(fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics) -> Pass:
+    def lay_out(
+        fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics, keep: object
+    ) -> Pass:
         document, source, result = _single(fitted, sink, refs)
         made.append((document, source))
         return result
@@ -224,18 +220,30 @@ def _write_chaptered(
     refs: dict[str, int],
     diagnostics: Diagnostics,
     options: dict[str, Any],
+    keep: Callable[[Pass], bool],
 ) -> Pass:
-    """One pass of the chaptered build, "see page" numbers from ``refs``."""
+    """One pass of the chaptered build, "see page" numbers from ``refs``; the book is
+    written when ``keep`` says so of the pass's chapters as laid out."""
     plan = assemble(book)
     styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
     renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, chapter_overrides(styles))
     cache = _cache(book, options, refs, renderer.printed)
     renderer.live = cache.live  # links back to chapters laid out already print their page
     opening = [renderer.render(chapter) for chapter in plan.opening]
+    built = build_moment()
+    # The front matter shows the day it was built (the colophon) and the PDF the time
+    # (the join writes it): within a day, a rebuild finds the front matter in the cache.
+    day = built.replace(hour=0, minute=0, second=0)
     maker = DocumentMaker(
-        environment(book), _context(book, opening=opening), _context(book, FIXED_MOMENT)
+        environment(book), _context(book, day, opening=opening), _context(book, FIXED_MOMENT)
     )
-    pages = build_chaptered(
+    printed = cache.printed_numbers
+
+    def keeps(pages: int, starts: dict[str, int]) -> bool:
+        wanted = {name for name, _ in printed()}
+        return keep(Pass(len(plan.chapters), pages, _only(starts, wanted), printed()))
+
+    laid = build_chaptered(
         plan,
         maker,
         renderer,
@@ -245,11 +253,17 @@ def _write_chaptered(
         workers=options["workers"],
         progress=options["progress"],
         cache=cache,
+        keep=keeps,
+        built=built,
     )
-    printed = cache.printed_numbers()
-    found = chapter_pages(temp, frozenset(name for name, _ in printed))
-    cache.save(found)
-    return Pass(len(plan.chapters), pages, found, printed)
+    found = _only(laid.starts, {name for name, _ in printed()})
+    if laid.written:
+        cache.save(found)
+    return Pass(len(plan.chapters), laid.pages, found, printed(), laid.written)
+
+
+def _only(starts: dict[str, int], names: set[str]) -> dict[str, int]:
+    return {name: page for name, page in starts.items() if name in names}
 
 
 def check_variant(variant: str | None) -> str | None:
@@ -295,11 +309,17 @@ def write_pdf(
         options["environment"] = _environment(book) if not single else ""
         work = Path(scratch)
 
-        def lay_out(fitted: Book, n: int, refs: dict[str, int], sink: Diagnostics) -> Pass:
+        def lay_out(
+            fitted: Book,
+            n: int,
+            refs: dict[str, int],
+            sink: Diagnostics,
+            keep: Callable[[Pass], bool],
+        ) -> Pass:
             out = work / f"pass-{n}.pdf"
             if single:
                 return _write_single(fitted, out, sink, refs, variant)
-            return _write_chaptered(fitted, out, refs, sink, options)
+            return _write_chaptered(fitted, out, refs, sink, options, keep)
 
         refs = saved_refs(_cache_root(book, cache)) if cache is not None and not single else {}
         n, result, gutter = fit(book, lay_out, diagnostics, refs)

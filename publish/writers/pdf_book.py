@@ -8,6 +8,9 @@
 3. The front matter is laid out again with the chapters' real first pages (and the
    parts' title pages), for the contents' page numbers.
 4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_merge`).
+
+Steps 3 and 4 are skipped when the caller (:func:`publish.writers.print_fit.fit`) says
+the pass will not be kept: its "see page" numbers are wrong, so another pass follows.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +77,16 @@ class Build:
     progress: bool | None
     cache: PdfCache | None = None
     batches: int = 0  # documents handed out so far
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A pass of the chaptered build: the book's pages, each chapter's first page, and
+    whether the book was written (see ``keep`` in :func:`build_chaptered`)."""
+
+    pages: int
+    starts: dict[str, int]
+    written: bool
 
 
 @dataclass(frozen=True)
@@ -274,8 +288,16 @@ def build_chaptered(
     workers: int | None = None,
     progress: bool | None = None,
     cache: PdfCache | None = None,
-) -> int:
-    """Write the book's PDF to ``output``; return its number of pages."""
+    keep: Callable[[int, dict[str, int]], bool] | None = None,
+    built: datetime | None = None,
+) -> Laid:
+    """Write the book's PDF to ``output``; return its number of pages and the page where
+    each chapter starts.
+
+    ``keep(pages, starts)``, asked once the chapters are laid out, says whether this
+    layout is the one to write; when it is not, the front matter and the join are left
+    out (the pages then count the front matter as it was guessed). ``built`` is the
+    book's creation time in the PDF's metadata (else the front matter's)."""
     install_hook()  # here, so a WeasyPrint it does not fit fails with a clear error
     clock = _Clock()
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
@@ -307,9 +329,15 @@ def build_chaptered(
             with _pool(build, numbering, ctx) as pool:
                 chapters = _chapters(build, pool, numbering)
             clock.mark("chapters laid out")
+            ids = [ch.chapter.id for ch in light]
+            starts = [start for r in chapters for start in r.chapter.chapter_starts]
+            found = dict(zip(ids, starts, strict=True))
+            last = chapters[-1].chapter if chapters else None
+            pages = last.start + last.pages - 1 if last is not None else front_pages
+            if keep is not None and not keep(pages, found):
+                return Laid(pages, found, written=False)  # the cache is kept as it is
             # The workers are gone before the front matter and the join: their memory
             # and those steps' never add up.
-            starts = [start for r in chapters for start in r.chapter.chapter_starts]
             parts = {k: v for r in chapters for k, v in r.chapter.part_starts.items()}
             front = _front(build, maker.front(light, starts, parts), "front.pdf")
             front_pages = front.pages
@@ -322,12 +350,12 @@ def build_chaptered(
         for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
             diagnostics.warn("pdf-layout", message)
         pages = run_forked(
-            lambda: _write_book(output, front, light, chapters, fonts_dir, clock),
+            lambda: _write_book(output, front, light, chapters, fonts_dir, clock, built),
             "joining the pages",
         )
         if cache is not None:
             cache.prune()
-        return pages
+        return Laid(pages, found, written=True)
 
 
 def _write_book(
@@ -337,6 +365,7 @@ def _write_book(
     chapters: list[Rendered],
     fonts_dir: Path,
     clock: _Clock,
+    built: datetime | None,
 ) -> int:
     """Join the pages, subset the fonts for the whole book, write it; its page count.
     Run in a child process (see :mod:`publish.writers.forked`)."""
@@ -346,7 +375,7 @@ def _write_book(
     clock.mark("fonts subset")
     joiner = _join(front, front.pages, light, chapters)
     clock.mark("pages joined")
-    joiner.save(output, subsets)
+    joiner.save(output, subsets, built)
     clock.mark("written")
     return joiner.count
 

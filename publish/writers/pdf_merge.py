@@ -14,6 +14,7 @@ import itertools
 import warnings
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -242,8 +243,14 @@ class Joiner:
                 )
                 union.target.ToUnicode.Filter = Name.FlateDecode
 
-    def save(self, path: Path, subsets: dict[FontKey, tuple[bytes, str]]) -> None:
-        """Write the book; ``subsets`` holds the book-wide subset of every font."""
+    def save(
+        self,
+        path: Path,
+        subsets: dict[FontKey, tuple[bytes, str]],
+        built: datetime | None = None,
+    ) -> None:
+        """Write the book; ``subsets`` holds the book-wide subset of every font. ``built``
+        is its creation and modification time (else the first document's)."""
         self._finish_fonts(subsets)
         root = self.pdf.Root
         if self.names:
@@ -260,6 +267,9 @@ class Joiner:
             root.Lang = self.lang
         for key, value in self.info.items():
             self.pdf.docinfo[key] = value
+        if built is not None:  # as WeasyPrint writes it
+            stamp = pikepdf.String(built.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ"))
+            self.pdf.docinfo[Name.CreationDate] = self.pdf.docinfo[Name.ModDate] = stamp
         self.pdf.remove_unreferenced_resources()
         with path.open("wb") as stream:  # atomic_output already makes it safe
             self.pdf.save(

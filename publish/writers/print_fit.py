@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-
 from publish import printspec
 from publish.assembly import Chapter, Plan, assemble
 from publish.errors import Diagnostics
@@ -97,13 +95,16 @@ class Pass:
     pages: int
     refs: dict[str, int] = field(default_factory=dict)  # first page of each linked chapter
     printed: frozenset[tuple[str, int]] = frozenset()  # "see page" numbers: (chapter, page)
+    written: bool = True  # False: laid out only, its output left out (it is not kept)
 
     def agrees(self) -> bool:
         """Whether every "see page" number printed is the page where its chapter starts."""
         return all(self.refs.get(name) == page for name, page in self.printed)
 
 
-LayOut = Callable[[Book, int, dict[str, int], Diagnostics], Pass]
+# lay_out(book, n, refs, diagnostics, keep): pass n; ``keep(pass)`` (asked once its
+# chapters are laid out, with the pages counted so far) says whether its output is needed.
+LayOut = Callable[[Book, int, dict[str, int], Diagnostics, Callable[[Pass], bool]], Pass]
 
 
 def _replay(sink: Diagnostics, diagnostics: Diagnostics) -> None:
@@ -118,10 +119,12 @@ def fit(
 ) -> tuple[int, Pass, str]:
     """Lay ``book`` out until its gutter and its "see page" numbers agree with the layout.
 
-    ``lay_out(book, n, refs, diagnostics)`` makes pass ``n`` with the book's gutter set
-    and the chapters' first pages as ``refs`` says (at first: as the pass before found
-    them, or estimated). Returns the pass to keep, its result and its gutter; its
-    warnings (and only its) go to ``diagnostics``.
+    ``lay_out(book, n, refs, diagnostics, keep)`` makes pass ``n`` with the book's gutter
+    set and the chapters' first pages as ``refs`` says (at first: as the pass before found
+    them, or estimated); it may leave out writing a pass that ``keep`` says will not be
+    kept (chaptered builds: the front matter and the join are a minute of a long book).
+    Returns the pass to keep, its result and its gutter; its warnings (and only its) go
+    to ``diagnostics``.
     """
     own = book.pdf.margins.inside
     gutter = printspec.gutter(estimate_pages(book), own)
@@ -130,20 +133,26 @@ def fit(
     made: list[tuple[int, Pass, str, bool, Diagnostics]] = []
     for n in range(MAX_PASSES):
         sink = Diagnostics(strict=diagnostics.strict)
-        result = lay_out(fitted(book, gutter), n, refs, sink)
+        last = n == MAX_PASSES - 1
+
+        def keep(result: Pass, gutter: str = gutter, last: bool = last) -> bool:
+            ok, settled = _verdict(result, gutter, own, tried)
+            return ok or settled or last  # a pass that may be the one kept is written
+
+        result = lay_out(fitted(book, gutter), n, refs, sink, keep)
         need = printspec.gutter(result.pages, own)
-        agreed = result.agrees()
-        wide_enough = printspec.inches(gutter) >= printspec.inches(need)
-        made.append((n, result, gutter, wide_enough and agreed, sink))
+        ok, settled = _verdict(result, gutter, own, tried)
+        made.append((n, result, gutter, ok, sink))
         tried[gutter] = result.pages
-        came_back = need in tried and printspec.gutter(tried[need], own) != need
-        if agreed and (need == gutter or (wide_enough and came_back)):
+        if settled:
             break
         refs = {**refs, **result.refs}
-        if not (wide_enough and came_back):
+        wide_enough = printspec.inches(gutter) >= printspec.inches(need)
+        if not (wide_enough and _came_back(need, own, tried)):
             gutter = need
     good = [m for m in made if m[3]] or made
     n, result, gutter, ok, sink = good[-1]
+    assert result.written  # a pass kept or last is written (see keep)
     if not ok:
         sink.warn(
             "pdf-passes",
@@ -154,24 +163,21 @@ def fit(
     return n, result, gutter
 
 
-def chapter_pages(path: Path, ids: frozenset[str]) -> dict[str, int]:
-    """The page (1-based) of each of these named destinations in a PDF."""
-    if not ids:
-        return {}
-    found: dict[str, int] = {}
-    with pikepdf.open(path) as pdf:
-        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
-        root = pdf.Root
-        if "/Names" not in root or "/Dests" not in root.Names:
-            return {}
-        flat = root.Names.Dests.get("/Names", pikepdf.Array())
-        for i in range(0, len(flat) - 1, 2):
-            name, dest = str(flat[i]), flat[i + 1]
-            if name in ids and isinstance(dest, pikepdf.Array) and len(dest):
-                page = index.get(dest[0].objgen)
-                if page is not None:
-                    found[name] = page
-    return found
+def _came_back(need: str, own: str | None, tried: dict[str, int]) -> bool:
+    """Whether the gutter ``need`` was tried and asked for another (back and forth)."""
+    return need in tried and printspec.gutter(tried[need], own) != need
+
+
+def _verdict(
+    result: Pass, gutter: str, own: str | None, tried: dict[str, int]
+) -> tuple[bool, bool]:
+    """Whether a pass laid out with ``gutter`` is good (its numbers agree, its gutter is
+    wide enough), and whether it settles the fitting (no pass after it)."""
+    need = printspec.gutter(result.pages, own)
+    agreed = result.agrees()
+    wide_enough = printspec.inches(gutter) >= printspec.inches(need)
+    settled = agreed and (need == gutter or (wide_enough and _came_back(need, own, tried)))
+    return wide_enough and agreed, settled
 
 
 class PrintCache(PdfCache):
