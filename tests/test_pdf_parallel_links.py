@@ -87,3 +87,25 @@ def test_a_pass_that_is_not_kept_is_not_joined(
     found = re.search(r"see\s+page\s+(\d+)", text)
     assert found is not None, text
     assert int(found.group(1)) == starts["Post 4"]
+
+
+def test_a_second_pass_lays_out_only_the_documents_whose_numbers_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass that follows a link forward finds every other document in the cache
+    (what each links to is kept even when the first pass was not written)."""
+    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+    content = _blog(tmp_path / "content", 4)
+    first = content / "posts" / "post-01" / "index.md"
+    text = first.read_text("utf-8")
+    first.write_text(text.replace(WORDS, "See [the last](../post-04/index.md). " + WORDS, 1))
+    laid_out: list[int] = []
+    original = pdf_book.render
+
+    def counting(task: Any, *args: Any, **kwargs: Any) -> Any:
+        laid_out.append(task.index)
+        return original(task, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_book, "render", counting)  # one worker: in this process
+    write_pdf(load_book(content), tmp_path / "book.pdf", workers=1, cache=tmp_path / "c")
+    assert sorted(laid_out) == [0, 0, 1, 2, 3], str(laid_out)  # post 1's, again

@@ -257,8 +257,7 @@ def _write_chaptered(
         built=built,
     )
     found = _only(laid.starts, {name for name, _ in printed()})
-    if laid.written:
-        cache.save(found)
+    cache.save(found)  # the next pass looks its documents up by what they link to
     return Pass(len(plan.chapters), laid.pages, found, printed(), laid.written)
 
 

@@ -58,6 +58,7 @@ BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
 BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
 WAITING = 64  # cached documents held while the one before them is laid out
+POLL = 0.05  # seconds between looks at the pages the workers have told
 
 
 def default_workers() -> int:
@@ -77,6 +78,9 @@ class Build:
     progress: bool | None
     cache: PdfCache | None = None
     batches: int = 0  # documents handed out so far
+
+    def __post_init__(self) -> None:
+        self.places = {chapter.id: n for n, chapter in enumerate(self.plan.chapters)}
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,9 @@ def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
     html, placeholders = build.maker.chapters(rendered)
     ids = tuple(ch.id for ch in batch.chapters)
     parts = tuple(ch.part.id for ch in batch.chapters if ch.part is not None)
-    return ChapterTask(
-        batch.index, html, build.work / f"batch-{batch.index:05d}.pdf", ids, parts
-    ), placeholders
+    places = tuple(build.places[i] for i in ids)
+    output = build.work / f"batch-{batch.index:05d}.pdf"
+    return ChapterTask(batch.index, html, output, ids, parts, places), placeholders
 
 
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
@@ -171,11 +175,14 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
         def submit(batch: Batch) -> None:
             task, placeholders = _task(build, batch)
             # A link back to a post still being laid out would print a guessed page, and
-            # a wrong guess costs the document a second layout: wait for that post.
-            while due := _due(build, batch, pending):
-                finished, _ = futures.wait(due, return_when=futures.FIRST_COMPLETED)
+            # a wrong guess costs the document a second layout: wait for that post's
+            # first page (told once its document is laid out, before it is drawn).
+            printed = _printed(build, batch)
+            while due := _due(build, batch, pending, numbering):
+                finished, _ = futures.wait(due, timeout=POLL, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
                     collect(future)
+            if _printed(build, batch) != printed:  # what it links to is known now
                 task, placeholders = _task(build, batch)
             pending[pool.submit(render, task)] = (batch, placeholders)
 
@@ -227,19 +234,34 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     return [results[n] for n in range(build.batches)]
 
 
+def _printed(build: Build, batch: Batch) -> dict[str, int | None]:
+    """The pages known now of the posts ``batch`` links to."""
+    printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
+    live: dict[str, int] = getattr(build.renderer, "live", {})
+    names = {name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())}
+    return {name: live.get(name) for name in names}
+
+
 def _due(
     build: Build,
     batch: Batch,
     pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]],
+    numbering: Numbering,
 ) -> set[futures.Future[ChapterPdf]]:
     """The documents being laid out that hold a post ``batch`` links to, as rendered (its
     "see page" numbers: :class:`~publish.writers.print_links.PrintRenderer`) when that
-    post's page is not known yet."""
+    post's page is not known yet (the pages workers told are learnt here)."""
     printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
     live: dict[str, int] = getattr(build.renderer, "live", {})
     targets = {
         name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())
     } - live.keys()
+    for name in list(targets):
+        place = build.places.get(name)
+        start = numbering.chapter_start(place) if place is not None else 0
+        if start:
+            live[name] = start
+            targets.discard(name)
     if not targets:
         return set()
     return {

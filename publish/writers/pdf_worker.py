@@ -6,6 +6,10 @@ with WeasyPrint, reports its page count, and waits for its first page number bef
 margin boxes (folios, running heads) are made; that is the one moment WeasyPrint reads the
 page counter for them. Chapters are handed out in order, so the wait is at most for the
 chapter before, which another worker is finishing.
+
+At that moment the pages are laid out, so the worker also tells where each of its
+chapters starts (:meth:`Numbering.chapter_start`), before drawing them: a chapter that
+links to one of them ("see page N") need not wait for the drawing too.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ class ChapterFailed(Exception):
 class Numbering:
     """First page of every chapter, shared by the processes of one build.
 
-    ``counts[i]`` is chapter i's number of pages once laid out; ``starts[i]`` its first
-    page. Every chapter starts on a right-hand (odd) page, so a chapter of odd length is
-    followed by a blank page.
+    ``counts[i]`` is document i's number of pages once laid out; ``starts[i]`` its first
+    page. Every chapter starts on a right-hand (odd) page, so a document of odd length is
+    followed by a blank page. ``chapters[c]`` is the first page of the book's chapter c
+    (its place in the plan), once its document is laid out and numbered.
     """
 
     def __init__(self, total: int, first_page: int, ctx: Any = None) -> None:
@@ -48,6 +53,7 @@ class Numbering:
         self.starts = ctx.Array("l", max(total, 1), lock=False)
         self.frontier = ctx.Value("l", 0, lock=False)
         self.failed = ctx.Value("b", 0, lock=False)
+        self.chapters = ctx.Array("l", max(total, 1), lock=False)
         self.cond: multiprocessing.synchronize.Condition = ctx.Condition()
         if total and first_page:
             self.starts[0] = first_page
@@ -78,6 +84,10 @@ class Numbering:
                 raise ChapterFailed("another chapter of the book failed to render")
             return int(self.starts[index])
 
+    def chapter_start(self, chapter: int) -> int:
+        """The first page of the book's chapter ``chapter``, 0 while not known yet."""
+        return int(self.chapters[chapter])
+
     def start_of(self, index: int) -> int:
         """Chapter ``index``'s first page, 0 while not known yet."""
         with self.cond:
@@ -96,6 +106,7 @@ class _Current:
     index: int
     numbering: Numbering | None
     offset: int | None = None
+    chapters: dict[str, int] = field(default_factory=dict)  # id -> place in the plan, not seen
 
 
 _CURRENT: _Current | None = None
@@ -110,11 +121,34 @@ def _margin_boxes(context: Any, page: Any, state: Any) -> Any:
         if current.offset is None:
             pages = int(state[1]["pages"][0])
             current.offset = current.numbering.start(current.index, pages) - 1
+        if current.chapters:
+            _tell_starts(current, page, int(state[1]["page"][0]) + current.offset)
         if current.offset:
             counters = dict(state[1])
             counters["page"] = [value + current.offset for value in counters["page"]]
             state = [state[0], counters, *state[2:]]
     return _ORIGINAL_MARGIN_BOXES(context, page, state)
+
+
+def _tell_starts(current: _Current, page: Any, number: int) -> None:
+    """Publish the first page of the chapters that begin on ``page`` (the book's page
+    ``number``): chapters are blocks of the body, or of a block of it (a part's group).
+    One not found so is told when its document is done."""
+    assert current.numbering is not None
+    boxes = list(getattr(page.children[0], "children", ()))
+    for _ in range(3):  # html > body > section, or > div.part-group > section
+        found: list[Any] = []
+        for box in boxes:
+            element = getattr(box, "element", None)
+            name = element.get("id") if element is not None else None
+            chapter = current.chapters.pop(name, None) if name else None
+            if chapter is not None:
+                current.numbering.chapters[chapter] = number
+            found.extend(getattr(box, "children", ()))
+        boxes = [box for box in found if getattr(box, "element_tag", "") in _BLOCKS]
+
+
+_BLOCKS = frozenset({"body", "div", "section", "article", "main"})
 
 
 def install_hook() -> None:
@@ -142,6 +176,7 @@ class ChapterTask:
     output: Path
     chapter_ids: tuple[str, ...] = ()  # of the chapters in the document, to find where they start
     part_ids: tuple[str, ...] = ()  # of the parts whose title page is in the document
+    chapter_numbers: tuple[int, ...] = ()  # the chapters' places in the plan (Numbering)
 
 
 @dataclass(frozen=True)
@@ -239,6 +274,8 @@ def render(
     handler = _CollectWarnings()
     logger.addHandler(handler)
     _CURRENT = _Current(task.index, numbering)
+    if numbering is not None:
+        _CURRENT.chapters = dict(zip(task.chapter_ids, task.chapter_numbers, strict=False))
     try:
         fetcher = LocalOnlyFetcher(list(settings.roots))
         document = weasyprint.HTML(
@@ -252,6 +289,9 @@ def render(
             for name in page.anchors:
                 first_page.setdefault(name, number)
         starts = tuple(first_page[name] for name in task.chapter_ids)
+        if numbering is not None:  # those the layout did not show, and all as found
+            for number, start in zip(task.chapter_numbers, starts, strict=False):
+                numbering.chapters[number] = start
         parts = {name: first_page[name] for name in task.part_ids if name in first_page}
     except BaseException:
         if numbering is not None:
