@@ -16,7 +16,7 @@ import pytest
 
 from publish import load_book
 from publish.writers import forked as forked_module
-from publish.writers import pdf, pdf_book
+from publish.writers import pdf, pdf_book, pdf_worker
 from publish.writers.pdf import write_pdf
 
 from helpers import make_book, outline
@@ -100,7 +100,7 @@ def test_a_second_pass_lays_out_only_the_documents_whose_numbers_changed(
     text = first.read_text("utf-8")
     first.write_text(text.replace(WORDS, "See [the last](../post-04/index.md). " + WORDS, 1))
     laid_out: list[int] = []
-    original = pdf_book.render
+    original = pdf_worker.render
 
     def counting(task: Any, *args: Any, **kwargs: Any) -> Any:
         laid_out.append(task.index)
