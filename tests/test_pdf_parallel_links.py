@@ -109,3 +109,29 @@ def test_a_second_pass_lays_out_only_the_documents_whose_numbers_changed(
     monkeypatch.setattr(pdf_book, "render", counting)  # one worker: in this process
     write_pdf(load_book(content), tmp_path / "book.pdf", workers=1, cache=tmp_path / "c")
     assert sorted(laid_out) == [0, 0, 1, 2, 3], str(laid_out)  # post 1's, again
+
+
+def test_a_post_linking_to_one_before_it_starts_a_document_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts that would share a document end it before a post linking into it: the
+    linked post's page is known before the linking one is laid out, and one pass does."""
+    monkeypatch.setattr(pdf_book, "BATCH_SPREAD", 10**6)  # else: one document of eight
+    passes: list[int] = []
+    original = pdf._write_chaptered
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        passes.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_write_chaptered", counting)
+    out = tmp_path / "book.pdf"
+    write_pdf(load_book(_blog(tmp_path / "content", 8)), out, workers=2, cache=tmp_path / "c")
+    assert len(passes) == 1
+    reader = pypdf.PdfReader(out)
+    starts = {title: page for title, page in outline(reader) if title.startswith("Post ")}
+    for n in range(2, 9):
+        text = reader.pages[starts[f"Post {n}"] - 1].extract_text()
+        found = re.search(r"see\s+page\s+(\d+)", text)
+        assert found is not None, text
+        assert int(found.group(1)) == starts[f"Post {n - 1}"], n

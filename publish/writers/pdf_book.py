@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -99,17 +100,41 @@ class Rendered:
     placeholders: tuple[str, ...]  # anchors of other chapters that this one links to
 
 
-def _ends_batch(chapter: Chapter, batch: list[Chapter]) -> bool:
+def _ends_batch(chapter: Chapter, batch: list[Chapter], next_links: set[str]) -> bool:
     """Whether a document ends after ``chapter``: mostly decided by the post itself.
 
     Batches amortise WeasyPrint's cost per document (stylesheets, fonts) over a few
     chapters. Where they end depends on each post's slug, not on the posts before it, so
     editing one post does not move the ends of the batches after it (the build cache keys
-    on batches); the limits keep memory bounded.
+    on batches); the limits keep memory bounded. A document also ends before a post that
+    links to one in it (``next_links``): the page of a post in the same document is not
+    known before it is laid out, but that of one in a document before it is (see
+    ``submit`` in :func:`_chapters`), so its "see page" needs no second pass.
     """
     if len(batch) >= BATCH_CHAPTERS or sum(_size(ch) for ch in batch) >= BATCH_CHARACTERS:
         return True
+    if any(ch.id in next_links for ch in batch):
+        return True
     return hashlib.sha256(chapter.post.slug.encode()).digest()[0] % BATCH_SPREAD == 0
+
+
+_HREF = re.compile(r"""\]\(\s*<?([^)\s>]+)|href\s*=\s*["']([^"']+)["']""")
+
+
+def _links(plan: Plan, chapter: Chapter) -> set[str]:
+    """The chapters the post (and its comments) links to, as far as a look at its text
+    finds them (inline Markdown links and HTML ones)."""
+    post = chapter.post
+    found: set[str] = set()
+    for text in [post.body.text, *(c.body.text for c in post.all_comments())]:
+        if "](" not in text and "href" not in text:
+            continue
+        for pair in _HREF.findall(text):
+            for href in pair:
+                target = plan.chapter_for_link(href, post.base_dir) if href else None
+                if target is not None and target is not chapter:
+                    found.add(target.id)
+    return found
 
 
 def _size(chapter: Chapter) -> int:
@@ -127,9 +152,10 @@ class Batch:
 def _batches(build: Build) -> Iterator[Batch]:
     batch: list[Chapter] = []
     count = len(build.plan.chapters)
-    for n, chapter in enumerate(build.plan.chapters):
+    chapters = build.plan.chapters
+    for n, chapter in enumerate(chapters):
         batch.append(chapter)
-        if n + 1 == count or _ends_batch(chapter, batch):
+        if n + 1 == count or _ends_batch(chapter, batch, _links(build.plan, chapters[n + 1])):
             key = build.cache.source_key(build.plan, batch) if build.cache is not None else ""
             yield Batch(build.batches, tuple(batch), key)
             build.batches += 1
