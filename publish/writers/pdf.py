@@ -29,6 +29,7 @@ from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
 from publish.render.chapters import RenderedChapter
 from publish.render.templates import default_styles_dir, environment, stylesheets
+from publish.writers import weasy_fixes
 from publish.writers.fetch import LocalOnlyFetcher
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
@@ -177,6 +178,7 @@ def laid_out(book: Book, diagnostics: Diagnostics | None = None) -> tuple[Any, A
     """The book laid out as ``write_pdf(single_document=True)`` lays it out (gutter and
     page numbers fitted): the WeasyPrint document and its source ``HTML``."""
     diagnostics = default_diagnostics(diagnostics)
+    weasy_fixes.install()
     made: list[tuple[Any, Any]] = []
 
     def lay_out(
@@ -301,6 +303,7 @@ def write_pdf(
     margin suits its page count (:mod:`publish.writers.print_fit`).
     """
     diagnostics = default_diagnostics(diagnostics)
+    weasy_fixes.install()  # notes keep to their calls' pages
     variant = check_variant(variant or book.pdf.variant)
     single = single_document or variant is not None
     with atomic_output(path) as temp, tempfile.TemporaryDirectory(prefix="publish-") as scratch:

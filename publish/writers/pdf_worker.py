@@ -28,6 +28,7 @@ import weasyprint.layout
 from weasyprint.text.fonts import get_hb_object_data
 
 from publish.errors import PublishError
+from publish.writers import weasy_fixes
 from publish.writers.fetch import LocalOnlyFetcher
 
 WAIT_SECONDS = 600.0  # for the chapter before to be laid out; more means something broke
@@ -152,8 +153,9 @@ _BLOCKS = frozenset({"body", "div", "section", "article", "main"})
 
 
 def install_hook() -> None:
-    """Let page numbers be set after layout (idempotent)."""
+    """Let page numbers be set after layout, and fix footnotes (idempotent)."""
     global _ORIGINAL_MARGIN_BOXES
+    weasy_fixes.install()
     if _ORIGINAL_MARGIN_BOXES is None:
         original = getattr(weasyprint.layout, "make_margin_boxes", None)
         if original is None:  # pragma: no cover - a WeasyPrint we do not know
