@@ -189,6 +189,12 @@ class ReadCache:
             with contextlib.suppress(OSError):
                 self._temp.unlink(missing_ok=True)
 
+    def has(self, entry: Path) -> bool:
+        """Whether the post at ``entry`` is kept, its files as they were."""
+        found = self.lines.get(json.dumps(str(entry)))
+        seen = signature(entry) if found is not None else None
+        return seen is not None and found is not None and found[0] == json.dumps(seen)
+
     def read(self, entry: Path, diagnostics: Diagnostics, reader: Reader) -> Post:
         """The post at ``entry``: from the cache if its files are as they were, else read
         (its warnings collected apart, to be kept); its warnings reported either way."""

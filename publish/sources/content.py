@@ -14,6 +14,7 @@ from publish.model import Body, Book, Comment, Post
 from publish.sources.cache import ReadCache
 from publish.sources.config import BookConfig, load_config
 from publish.sources.matter import read_matter
+from publish.sources.parallel import read_ahead
 from publish.sources.textfile import Document, as_datetime, parse_document
 from publish.sources.threads import build_threads
 
@@ -216,10 +217,12 @@ def load_content(root: Path, diagnostics: Diagnostics, cache: str | Path | None 
     if not entries:
         raise PublishError("no-posts", "no posts: add Markdown files to posts/", posts_dir)
     if cache is None:
-        posts = tuple(_read_safe(entry, diagnostics) for entry in entries)
+        read = read_ahead(entries, _read_safe)
+        posts = tuple(read(entry, diagnostics) for entry in entries)
     else:
         with ReadCache(cache, root) as kept:
-            posts = tuple(kept.read(entry, diagnostics, _read_safe) for entry in entries)
+            read = read_ahead([e for e in entries if not kept.has(e)], _read_safe)
+            posts = tuple(kept.read(entry, diagnostics, read) for entry in entries)
     book = book_from_config(config, posts, root.resolve())
     front, back = read_matter(root.resolve(), diagnostics)
     return dataclasses.replace(book, front_matter=front, back_matter=back)

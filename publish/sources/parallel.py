@@ -1,0 +1,89 @@
+"""Read many posts at once, in worker processes.
+
+A blog of a thousand posts is twelve thousand files whose front matter is parsed one by
+one: two seconds in one process, with the other cores idle. The posts to read are shared
+out among processes forked from this one; each sends back what it read (the post as the
+read cache stores it, and its warnings) or the error it met. The results are then taken
+in the order of the posts, as a serial read would: warnings come out in the same order,
+and the error reported is that of the first post that fails.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from publish.errors import Diagnostic, Diagnostics, PublishError
+from publish.model import Post
+from publish.sources.cache import post_from_json, post_json
+
+MIN_PARALLEL = 200  # posts to read: fewer are read here, not worth the processes
+CHUNK = 25  # posts a worker reads before it hands them back
+
+Reader = Callable[[Path, Diagnostics], Post]
+_reader: Reader | None = None  # for the workers (forked: inherited, never sent)
+
+
+def _read(entry: Path) -> tuple[Any, ...]:
+    """In a worker: what reading one post gave, as plain values."""
+    assert _reader is not None
+    own = Diagnostics()
+    try:
+        post = _reader(entry, own)
+    except PublishError as error:  # its own pickling loses the fields: send them
+        return ("error", error.code, error.message, error.file, error.line)
+    return ("post", post_json(post), [w.to_json() for w in own.warnings])
+
+
+def _read_chunk(entries: list[Path]) -> list[tuple[Any, ...]]:
+    return [_read(entry) for entry in entries]
+
+
+def _chunks(entries: list[Path]) -> Iterator[list[Path]]:
+    for at in range(0, len(entries), CHUNK):
+        yield entries[at : at + CHUNK]
+
+
+def _workers() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def read_ahead(entries: list[Path], reader: Reader) -> Reader:
+    """A reader that gives the posts at ``entries`` as read in worker processes (when
+    they are many and the machine has cores to spare; else it reads them itself). Ask
+    it for them in order: a post's warnings, or its error, come when it is asked for."""
+    global _reader
+    done: dict[Path, tuple[Any, ...]] = {}
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if len(entries) >= MIN_PARALLEL and _workers() > 1 and forks:
+        _reader = reader
+        pool = multiprocessing.get_context("fork").Pool(_workers())
+        try:
+            results = pool.imap(_read_chunk, _chunks(entries))
+            for chunk, chunk_results in zip(_chunks(entries), results, strict=True):
+                done.update(zip(chunk, chunk_results, strict=True))
+            pool.close()  # the workers finish and leave (see publish.render.pool)
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+            _reader = None
+
+    def read(entry: Path, diagnostics: Diagnostics) -> Post:
+        result = done.pop(entry, None)
+        if result is None:
+            return reader(entry, diagnostics)
+        if result[0] == "error":
+            raise PublishError(*result[1:])
+        for value in result[2]:
+            warning = Diagnostic.from_json(value)
+            diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
+        return post_from_json(result[1])
+
+    return read

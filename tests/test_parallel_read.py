@@ -1,0 +1,99 @@
+"""Posts read in worker processes: the same book, the same warnings in the same order,
+and the error of the first post that fails, as a read in one process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from publish import Diagnostics, load_book
+from publish.errors import PublishError
+from publish.sources import parallel
+
+from helpers import make_book
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    posts: dict[str, str] = {}
+    for n in range(1, 9):
+        extra = "mood: happy\n" if n % 3 == 0 else ""  # an unknown key: a warning
+        posts[f"post-{n}/index.md"] = (
+            f"---\ntitle: Post {n}\ndate: 2020-01-0{n} 10:00:00+02:00\n{extra}---\nText {n}.\n"
+        )
+        for c in range(1, n):
+            reply = f'reply_to: "{c - 1:04d}"\n' if c > 1 else ""
+            posts[f"post-{n}/comments/{c:04d}.md"] = (
+                f"---\nauthor: Reader {c}\ndate: 2020-01-0{n}\n{reply}---\nComment {c}.\n"
+            )
+    posts["single.md"] = "---\ntitle: Single\ndate: 2020-02-01\nmood: calm\n---\nOne file.\n"
+    return make_book(tmp_path / "content", posts)
+
+
+def _load(root: Path, cache: Path | None = None) -> tuple[object, list[str]]:
+    diagnostics = Diagnostics()
+    book = load_book(root, diagnostics, cache=cache)
+    return book, [str(w) for w in diagnostics.warnings]
+
+
+@pytest.fixture
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    monkeypatch.setattr(parallel, "_workers", lambda: 2)
+
+
+def test_the_same_book_and_warnings_as_one_process(
+    blog: Path, tmp_path: Path, in_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pids = tmp_path / "pids"
+    read = parallel._read
+
+    def noting(entry: Path) -> tuple[object, ...]:
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return read(entry)
+
+    monkeypatch.setattr(parallel, "_read", noting)  # in the workers: they are forked
+    book, warnings = _load(blog)
+    assert str(os.getpid()) not in pids.read_text().split()  # read by the workers
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "MIN_PARALLEL", 10**9)
+        alone, alone_warnings = _load(blog)
+    assert book == alone
+    assert warnings == alone_warnings
+    assert len(warnings) == 3  # posts 3 and 6 and the single file, in the posts' order
+
+
+def test_the_first_failing_post_is_the_error(blog: Path, in_workers: None) -> None:
+    for n in (4, 7):
+        path = blog / "posts" / f"post-{n}" / "index.md"
+        path.write_text("---\ntitle: [unclosed\n---\nText.\n", "utf-8")
+    with pytest.raises(PublishError) as raised:
+        _load(blog)
+    assert raised.value.file is not None and "post-4" in str(raised.value.file)
+
+
+def test_with_the_cache_only_the_changed_posts_are_read(
+    blog: Path, tmp_path: Path, in_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first, _ = _load(blog, cache)
+    (blog / "posts" / "post-5" / "index.md").write_text(
+        "---\ntitle: Post 5, again\ndate: 2020-01-05\n---\nNew text.\n", "utf-8"
+    )
+    asked: list[list[Path]] = []
+    read_ahead = parallel.read_ahead
+
+    def counting(entries: list[Path], reader: parallel.Reader) -> parallel.Reader:
+        asked.append(list(entries))
+        return read_ahead(entries, reader)
+
+    monkeypatch.setattr("publish.sources.content.read_ahead", counting)
+    book, warnings = _load(blog, cache)
+    assert [[entry.name for entry in entries] for entries in asked] == [["post-5"]]
+    fresh, fresh_warnings = _load(blog)
+    assert book == fresh and warnings == fresh_warnings
+    assert book != first
