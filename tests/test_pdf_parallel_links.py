@@ -15,11 +15,10 @@ import pypdf
 import pytest
 
 from publish import load_book
-from publish.writers import forked as forked_module
 from publish.writers import pdf, pdf_book, pdf_worker
 from publish.writers.pdf import write_pdf
 
-from helpers import make_book, outline
+from helpers import count_forked, make_book, outline
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf-parallel")]
 WORDS = "Of the keeping of books there is no end, and much reading wearies the body. "
@@ -36,10 +35,9 @@ def _blog(root: Path, count: int) -> Path:
     return make_book(root, posts)
 
 
-def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+def _eight_posts_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight posts, each linking to the one before, laid out in one pass, every "see
+    page" number right."""
     passes: list[int] = []
     original = pdf._write_chaptered
 
@@ -60,6 +58,13 @@ def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
         assert int(found.group(1)) == starts[f"Post {n - 1}"], n
 
 
+def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+    _eight_posts_in_one_pass(tmp_path, monkeypatch)
+
+
 def test_a_pass_that_is_not_kept_is_not_joined(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,14 +74,7 @@ def test_a_pass_that_is_not_kept_is_not_joined(
     first = content / "posts" / "post-01" / "index.md"
     text = first.read_text("utf-8")
     first.write_text(text.replace(WORDS, "See [the last](../post-04/index.md). " + WORDS, 1))
-    forked: list[str] = []
-    original = forked_module.run_forked
-
-    def counting(work: Any, what: str) -> Any:
-        forked.append(what)
-        return original(work, what)
-
-    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    forked = count_forked(monkeypatch)
     out = tmp_path / "book.pdf"
     write_pdf(load_book(content), out, workers=2, cache=tmp_path / "c")
     assert forked.count("joining the pages") == 1
@@ -117,21 +115,4 @@ def test_a_post_linking_to_one_before_it_starts_a_document_of_its_own(
     """Posts that would share a document end it before a post linking into it: the
     linked post's page is known before the linking one is laid out, and one pass does."""
     monkeypatch.setattr(pdf_book, "BATCH_SPREAD", 10**6)  # else: one document of eight
-    passes: list[int] = []
-    original = pdf._write_chaptered
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        passes.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "_write_chaptered", counting)
-    out = tmp_path / "book.pdf"
-    write_pdf(load_book(_blog(tmp_path / "content", 8)), out, workers=2, cache=tmp_path / "c")
-    assert len(passes) == 1
-    reader = pypdf.PdfReader(out)
-    starts = {title: page for title, page in outline(reader) if title.startswith("Post ")}
-    for n in range(2, 9):
-        text = reader.pages[starts[f"Post {n}"] - 1].extract_text()
-        found = re.search(r"see\s+page\s+(\d+)", text)
-        assert found is not None, text
-        assert int(found.group(1)) == starts[f"Post {n - 1}"], n
+    _eight_posts_in_one_pass(tmp_path, monkeypatch)

@@ -15,24 +15,12 @@ from publish import Diagnostics, load_book
 from publish.errors import PublishError
 from publish.sources import content as content_module
 
-from helpers import make_book
+from helpers import threaded_blog
 
 
 @pytest.fixture
 def blog(tmp_path: Path) -> Path:
-    posts: dict[str, str] = {}
-    for n in range(1, 6):
-        extra = "mood: happy\n" if n == 2 else ""  # an unknown key: a warning
-        posts[f"post-{n}/index.md"] = (
-            f"---\ntitle: Post {n}\ndate: 2020-01-0{n} 10:00:00+02:00\n{extra}---\nText {n}.\n"
-        )
-        for c in range(1, n):
-            reply = f'reply_to: "{c - 1:04d}"\n' if c > 1 else ""
-            posts[f"post-{n}/comments/{c:04d}.md"] = (
-                f"---\nauthor: Reader {c}\ndate: 2020-01-0{n}\n{reply}---\nComment {c}.\n"
-            )
-    posts["single.md"] = "---\ntitle: Single\ndate: 2020-02-01\n---\nOne file.\n"
-    return make_book(tmp_path / "content", posts)
+    return threaded_blog(tmp_path / "content", 5, lambda n: n == 2)
 
 
 def _load(root: Path, cache: Path | None) -> tuple[object, list[str]]:
