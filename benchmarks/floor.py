@@ -1,7 +1,9 @@
 """The floor: what any tool must do to make a book of a blog, and nothing more.
 
 Read every post and comment (publish's reader), render all their Markdown to HTML
-(Python-Markdown, as publish does), and zip the result.
+(Python-Markdown, as publish does), and zip the result, all in this one process (publish
+reads a big blog's posts in worker processes: not here, so that the floor stays the work
+itself, the same from one version of publish to the next).
 
     python benchmarks/floor.py CONTENT_DIR OUT.zip
 """
@@ -15,6 +17,9 @@ from pathlib import Path
 import markdown
 
 from publish import load_book
+from publish.sources import parallel
+
+parallel.MIN_PARALLEL = sys.maxsize  # one process (see above)
 
 
 def floor(content: Path, out: Path) -> int:
