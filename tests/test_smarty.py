@@ -7,6 +7,7 @@ import re
 import pytest
 import smartypants as original
 
+from publish.render import smarty
 from publish.render.smarty import smartypants
 
 SAMPLES = [
@@ -16,6 +17,12 @@ SAMPLES = [
     "<pre>'kept' as is</pre> 'but this' isn't.",
     '"\'Twas," he said. \'"Odd," I said.\' 5\' 10" tall.',
     "",
+    "No quote, dash or dot here",
+    "Only 'single' here",
+    'Only "double" here',
+    "Only -- a dash, and one \\ backslash",
+    "Only ... dots",
+    "<p>Tags <em>with</em> text and 'quotes' inside <a href=\"x\">links</a>.</p>",
 ]
 
 
@@ -25,4 +32,6 @@ def test_the_same_as_smartypants(text: str, monkeypatch: pytest.MonkeyPatch) -> 
     fast = smartypants.smartypants(text, attrs)
     assert smartypants.re is not re  # the shim is in place
     monkeypatch.setattr(original, "re", re)
+    for name, step in smarty.ORIGINALS.items():  # every step runs, as in smartypants
+        monkeypatch.setattr(original, name, step)
     assert fast == original.smartypants(text, attrs)

@@ -5,7 +5,8 @@ smartypants (the maintained Python port of SmartyPants) calls ``re.sub`` and
 comment, a quarter of a million for a book of a thousand posts. Each goes through
 ``re``'s pattern cache, whose bookkeeping cost more than a tenth of an EPUB build's
 rendering. Here smartypants sees a ``re`` whose ``compile`` remembers every pattern in a
-dict and whose ``sub`` and ``match`` use it: the same patterns, the same results.
+dict and whose ``sub`` and ``match`` use it: the same patterns, the same results. And
+its steps skip a text without the characters they change (see ``NEEDED``).
 """
 
 from __future__ import annotations
@@ -42,10 +43,39 @@ class _CompiledOnce(ModuleType):
         return self.compile(pattern, flags).match(string)
 
 
+# Each step smartypants takes on a piece of text (a dozen patterns for quotes alone)
+# changes only the characters it is named for; a text without them is left as it is
+# without running the patterns (most pieces of text have no quote, dash or ellipsis).
+NEEDED = {
+    "process_escapes": ("\\",),
+    "convert_dashes": ("--",),
+    "convert_dashes_oldschool": ("--",),
+    "convert_dashes_oldschool_inverted": ("--",),
+    "convert_ellipses": ("...", ". . ."),
+    "convert_backticks": ("``", "''"),
+    "convert_single_backticks": ("`", "'"),
+    "convert_quotes": ("'", '"'),
+}
+ORIGINALS: dict[str, Callable[..., str]] = {}
+
+
+def _only_when_needed(name: str, needles: tuple[str, ...]) -> Callable[..., str]:
+    step = ORIGINALS[name]
+
+    def guarded(text: str, *args: Any) -> str:
+        return step(text, *args) if any(n in text for n in needles) else text
+
+    return guarded
+
+
 def _install() -> None:
     if smartypants.re is re:  # smartypants uses no other name for it
         shim: Any = _CompiledOnce()
         smartypants.re = shim
+    for name, needles in NEEDED.items():
+        if name not in ORIGINALS:
+            ORIGINALS[name] = getattr(smartypants, name)
+            setattr(smartypants, name, _only_when_needed(name, needles))
 
 
 _install()
