@@ -128,7 +128,10 @@ def count_removed(before: str, after: str, diagnostics: Diagnostics) -> None:
 
     Both are read by the same parser, so what the sanitiser only rearranged (an implied
     ``tbody``, a paragraph closed early) is not counted; what it added is never subtracted.
+    A text the sanitiser gave back as it was (most comments) lost nothing: not parsed.
     """
+    if before == after:
+        return
     removed = _census(before) - _census(after)
     elements = sum(n for (kind, _), n in removed.items() if kind == "element")
     attributes = sum(n for (kind, _), n in removed.items() if kind == "attribute")
