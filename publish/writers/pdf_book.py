@@ -260,11 +260,18 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     return [results[n] for n in range(build.batches)]
 
 
-def _printed(build: Build, batch: Batch) -> dict[str, int | None]:
-    """The pages known now of the posts ``batch`` links to."""
+def _linked(build: Build, batch: Batch) -> tuple[set[str], dict[str, int]]:
+    """The posts ``batch`` links to as rendered (its "see page" numbers:
+    :class:`~publish.writers.print_links.PrintRenderer`), and the pages known now."""
     printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
     live: dict[str, int] = getattr(build.renderer, "live", {})
     names = {name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())}
+    return names, live
+
+
+def _printed(build: Build, batch: Batch) -> dict[str, int | None]:
+    """The pages known now of the posts ``batch`` links to."""
+    names, live = _linked(build, batch)
     return {name: live.get(name) for name in names}
 
 
@@ -274,14 +281,11 @@ def _due(
     pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]],
     numbering: Numbering,
 ) -> set[futures.Future[ChapterPdf]]:
-    """The documents being laid out that hold a post ``batch`` links to, as rendered (its
-    "see page" numbers: :class:`~publish.writers.print_links.PrintRenderer`) when that
-    post's page is not known yet (the pages workers told are learnt here)."""
-    printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
-    live: dict[str, int] = getattr(build.renderer, "live", {})
-    targets = {
-        name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())
-    } - live.keys()
+    """The documents being laid out that hold a post ``batch`` links to (see
+    :func:`_linked`) when that post's page is not known yet (the pages workers told are
+    learnt here)."""
+    names, live = _linked(build, batch)
+    targets = names - live.keys()
     for name in list(targets):
         place = build.places.get(name)
         start = numbering.chapter_start(place) if place is not None else 0
