@@ -30,7 +30,7 @@ def _load(root: Path, cache: Path | None = None) -> tuple[object, list[str]]:
 def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
     monkeypatch.setattr(parallel, "CHUNK", 2)
-    monkeypatch.setattr(parallel, "_workers", lambda: 2)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
 
 
 def test_the_same_book_and_warnings_as_one_process(

@@ -13,15 +13,14 @@ file, for the EPUB) is made in the workers too, and kept in the cache with the c
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from publish.assembly import Chapter
 from publish.errors import Diagnostics, PublishError
+from publish.processes import can_fork, chunks, cores, forked_map
 from publish.progress import Progress
 from publish.render.cache import ChapterRecord, RenderCache, chapter_data
 from publish.render.chapters import ChapterRenderer, RenderedChapter
@@ -46,12 +45,6 @@ class Done:
     chapter: RenderedChapter
     page: bytes = b""
     facts: Any = None
-
-
-def default_workers() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 def _alone(
@@ -99,11 +92,6 @@ def _render_chunk(indexes: list[int]) -> list[tuple[int, ChapterRecord]] | tuple
         return [(n, record(renderer, chapters[n], page)) for n in indexes]
     except PublishError as error:  # its own pickling loses the fields: send them
         return ("error", error.code, error.message, error.file, error.line)
-
-
-def _chunks(indexes: list[int]) -> Iterator[list[int]]:
-    for at in range(0, len(indexes), CHUNK):
-        yield indexes[at : at + CHUNK]
 
 
 @dataclass
@@ -197,28 +185,22 @@ def render_pages(
     found = [cache.has(key) for key in keys] if cache is not None else [False] * len(chapters)
     missing = [n for n, there in enumerate(found) if not there]
     order = _InOrder(renderer, chapters, page, cache, keys, found)
-    count = workers or default_workers()
+    count = workers or cores()
     with Progress(len(chapters), label, progress) as bar:
         bar.update(len(chapters) - len(missing))
-        if count > 1 and len(missing) >= MIN_PARALLEL and "fork" in _start_methods():
+        if count > 1 and len(missing) >= MIN_PARALLEL and can_fork():
             _work = (renderer, chapters, page)
             gc.freeze()  # the workers' collections leave the book alone: no copies of it
-            pool = multiprocessing.get_context("fork").Pool(count)
             try:
-                for chunk in pool.imap(_render_chunk, _chunks(missing)):
-                    if isinstance(chunk, tuple):
-                        _, code, message, file, line = chunk
-                        raise PublishError(code, message, file, line)
-                    for n, made in chunk:
-                        order.add(n, made)
-                    bar.update(len(chunk))
-                pool.close()  # the workers finish and leave (terminating idle workers
-                # from Pool.__exit__ once left one waiting on the task queue's lock: a hang)
-            except BaseException:
-                pool.terminate()
-                raise
+                with forked_map(_render_chunk, chunks(missing, CHUNK), count) as results:
+                    for chunk in results:
+                        if isinstance(chunk, tuple):
+                            _, code, message, file, line = chunk
+                            raise PublishError(code, message, file, line)
+                        for n, made in chunk:
+                            order.add(n, made)
+                        bar.update(len(chunk))
             finally:
-                pool.join()
                 _work = None
                 gc.unfreeze()
         else:
@@ -229,7 +211,3 @@ def render_pages(
     if cache is not None:
         cache.prune()
     return done
-
-
-def _start_methods() -> list[str]:
-    return multiprocessing.get_all_start_methods()

@@ -10,14 +10,13 @@ and the error reported is that of the first post that fails.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from publish.errors import Diagnostic, Diagnostics, PublishError
 from publish.model import Post
+from publish.processes import can_fork, chunks, cores, forked_map
 from publish.sources.cache import post_from_json, post_json
 
 MIN_PARALLEL = 200  # posts to read: fewer are read here, not worth the processes
@@ -42,37 +41,19 @@ def _read_chunk(entries: list[Path]) -> list[tuple[Any, ...]]:
     return [_read(entry) for entry in entries]
 
 
-def _chunks(entries: list[Path]) -> Iterator[list[Path]]:
-    for at in range(0, len(entries), CHUNK):
-        yield entries[at : at + CHUNK]
-
-
-def _workers() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def read_ahead(entries: list[Path], reader: Reader) -> Reader:
     """A reader that gives the posts at ``entries`` as read in worker processes (when
     they are many and the machine has cores to spare; else it reads them itself). Ask
     it for them in order: a post's warnings, or its error, come when it is asked for."""
     global _reader
     done: dict[Path, tuple[Any, ...]] = {}
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if len(entries) >= MIN_PARALLEL and _workers() > 1 and forks:
+    if len(entries) >= MIN_PARALLEL and cores() > 1 and can_fork():
         _reader = reader
-        pool = multiprocessing.get_context("fork").Pool(_workers())
         try:
-            results = pool.imap(_read_chunk, _chunks(entries))
-            for chunk, chunk_results in zip(_chunks(entries), results, strict=True):
-                done.update(zip(chunk, chunk_results, strict=True))
-            pool.close()  # the workers finish and leave (see publish.render.pool)
-        except BaseException:
-            pool.terminate()
-            raise
+            with forked_map(_read_chunk, chunks(entries, CHUNK), cores()) as results:
+                for chunk, chunk_results in zip(chunks(entries, CHUNK), results, strict=True):
+                    done.update(zip(chunk, chunk_results, strict=True))
         finally:
-            pool.join()
             _reader = None
 
     def read(entry: Path, diagnostics: Diagnostics) -> Post:

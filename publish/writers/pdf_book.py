@@ -33,6 +33,7 @@ from typing import Any
 
 from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
+from publish.processes import cores
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.writers.forked import run_forked
@@ -60,12 +61,6 @@ BATCH_CHAPTERS = 8  # at most this many chapters in one document
 BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
 WAITING = 64  # cached documents held while the one before them is laid out
 POLL = 0.05  # seconds between looks at the pages the workers have told
-
-
-def default_workers() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
 
 
 @dataclass
@@ -357,7 +352,7 @@ def build_chaptered(
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
         fonts_dir.mkdir(exist_ok=True)
         settings = RenderSettings(settings.roots, settings.base_url, fonts_dir)
-        count = workers or default_workers()
+        count = workers or cores()
         build = Build(plan, maker, renderer, settings, work, count, progress, cache)
         light = light_chapters(plan, renderer.target)
         guess = [7 + 6 * n for n in range(len(light))]  # numbers about as wide as the real ones
