@@ -148,6 +148,7 @@ class ReadCache:
         self.path = Path(folder) / "read" / f"{name}.jsonl"
         self.key = environment_key([PACKAGE], f"read:{FORMAT}")
         self.lines: dict[str, tuple[str, str]] = {}  # path (JSON) -> signature, entry
+        self._seen: dict[Path, Signature | None] = {}  # signatures taken by has()
         self._temp = self.path.with_suffix(f".{os.getpid()}.part")
         self._out: TextIO | None = None
         try:
@@ -190,15 +191,16 @@ class ReadCache:
                 self._temp.unlink(missing_ok=True)
 
     def has(self, entry: Path) -> bool:
-        """Whether the post at ``entry`` is kept, its files as they were."""
+        """Whether the post at ``entry`` is kept, its files as they were. Their signature
+        is taken now, before anything reads them, and :meth:`read` keeps it."""
+        seen = self._seen[entry] = signature(entry)
         found = self.lines.get(json.dumps(str(entry)))
-        seen = signature(entry) if found is not None else None
         return seen is not None and found is not None and found[0] == json.dumps(seen)
 
     def read(self, entry: Path, diagnostics: Diagnostics, reader: Reader) -> Post:
         """The post at ``entry``: from the cache if its files are as they were, else read
         (its warnings collected apart, to be kept); its warnings reported either way."""
-        seen = signature(entry)
+        seen = self._seen.pop(entry) if entry in self._seen else signature(entry)
         name = json.dumps(str(entry))
         found = self.lines.pop(name, None)
         if seen is not None and found is not None and found[0] == json.dumps(seen):
