@@ -239,11 +239,13 @@ def _write_chaptered(
     maker = DocumentMaker(
         environment(book), _context(book, day, opening=opening), _context(book, FIXED_MOMENT)
     )
-    printed = cache.printed_numbers
 
-    def keeps(pages: int, starts: dict[str, int]) -> bool:
-        wanted = {name for name, _ in printed()}
-        return keep(Pass(len(plan.chapters), pages, _only(starts, wanted), printed()))
+    def result(pages: int, starts: dict[str, int], written: bool = True) -> Pass:
+        """The pass, its refs the pages of the chapters its "see page" numbers name."""
+        printed = cache.printed_numbers()
+        names = {name for name, _ in printed}
+        refs = {name: page for name, page in starts.items() if name in names}
+        return Pass(len(plan.chapters), pages, refs, printed, written)
 
     laid = build_chaptered(
         plan,
@@ -255,16 +257,12 @@ def _write_chaptered(
         workers=options["workers"],
         progress=options["progress"],
         cache=cache,
-        keep=keeps,
+        keep=lambda pages, starts: keep(result(pages, starts)),
         built=built,
     )
-    found = _only(laid.starts, {name for name, _ in printed()})
-    cache.save(found)  # the next pass looks its documents up by what they link to
-    return Pass(len(plan.chapters), laid.pages, found, printed(), laid.written)
-
-
-def _only(starts: dict[str, int], names: set[str]) -> dict[str, int]:
-    return {name: page for name, page in starts.items() if name in names}
+    done = result(laid.pages, laid.starts, laid.written)
+    cache.save(done.refs)  # the next pass looks its documents up by what they link to
+    return done
 
 
 def check_variant(variant: str | None) -> str | None:
