@@ -23,6 +23,7 @@ from lxml import etree
 from publish.errors import Diagnostics, PublishError
 from publish.limits import MAX_BODY_CHARS, xml_safe
 from publish.model import Body
+from publish.render import inline_gates
 from publish.render.smarty import smartypants
 
 MARKDOWN_EXTENSIONS = [
@@ -90,7 +91,9 @@ class TooDeep(Exception):
 @functools.cache
 def _converter() -> markdown.Markdown:
     """One Markdown converter, reset for each text: setting up the extensions is the slow part."""
-    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    inline_gates.install(converter)
+    return converter
 
 
 def markdown_to_html(text: str) -> str:
