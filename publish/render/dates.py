@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -22,8 +22,18 @@ def locale_for(language: str) -> Locale:
 
 def long_date(moment: date | datetime, language: str) -> str:
     """'July 13, 2016' in English, '13. Juli 2016' in German."""
-    day = moment.date() if isinstance(moment, datetime) else moment
+    return _long_date(moment.date() if isinstance(moment, datetime) else moment, language)
+
+
+# A blog's comments share their days, and the day's clock times: each written once.
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
     return str(format_date(day, "long", locale=locale_for(language)))
+
+
+@lru_cache(maxsize=4096)
+def _clock(moment: time, language: str) -> str:
+    return str(format_time(moment, "short", locale=locale_for(language)))
 
 
 def date_and_time(moment: datetime, language: str) -> str:
@@ -31,8 +41,7 @@ def date_and_time(moment: datetime, language: str) -> str:
     text = long_date(moment, language)
     if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return text
-    clock = format_time(moment.replace(tzinfo=None), "short", locale=locale_for(language))
-    return f"{text}, {clock}"
+    return f"{text}, {_clock(moment.time(), language)}"
 
 
 def iso(moment: date | datetime) -> str:
