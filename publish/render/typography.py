@@ -57,12 +57,13 @@ def is_english(language: str) -> bool:
 
 def nonbreaking(text: str) -> str:
     """English non-breaking spaces in plain text (or in the text between tags)."""
-    if " " not in text:
-        return text
-    text = _INITIAL.sub(rf"\1{NBSP}", text)
-    text = _HONORIFIC.sub(rf"\1.{NBSP}", text)
-    text = _REFERENCE.sub(rf"\1.{NBSP}", text)
-    return _SECTION.sub(rf"\1{NBSP}", text)
+    if ". " in text:  # what initials, honorifics and references all need
+        text = _INITIAL.sub(rf"\1{NBSP}", text)
+        text = _HONORIFIC.sub(rf"\1.{NBSP}", text)
+        text = _REFERENCE.sub(rf"\1.{NBSP}", text)
+    if "§ " in text or "¶ " in text:
+        text = _SECTION.sub(rf"\1{NBSP}", text)
+    return text
 
 
 def breakable_url(url: str) -> str:
