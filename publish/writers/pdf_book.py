@@ -53,6 +53,7 @@ from publish.writers.pdf_worker import (
     init_worker,
     install_hook,
     render,
+    start_build,
 )
 
 MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-wrap it)
@@ -362,6 +363,7 @@ def build_chaptered(
             if ch.chapter.part is not None
         }
         guess_html = maker.front(light, guess, guess_parts)
+        start_build(guess_html, settings)  # its stylesheets parsed once, for every worker
         guess_key = cache.key(guess_html) if cache is not None else ""
         front_pages = cache.get_number(guess_key) if cache is not None else None
         ctx = multiprocessing.get_context("fork")

@@ -28,7 +28,7 @@ import weasyprint.layout
 from weasyprint.text.fonts import get_hb_object_data
 
 from publish.errors import PublishError
-from publish.writers import weasy_fixes
+from publish.writers import weasy_fixes, weasy_styles
 from publish.writers.fetch import LocalOnlyFetcher
 
 WAIT_SECONDS = 600.0  # for the chapter before to be laid out; more means something broke
@@ -153,9 +153,11 @@ _BLOCKS = frozenset({"body", "div", "section", "article", "main"})
 
 
 def install_hook() -> None:
-    """Let page numbers be set after layout, and fix footnotes (idempotent)."""
+    """Let page numbers be set after layout, fix footnotes, and parse each stylesheet
+    once a process (:mod:`publish.writers.weasy_styles`) (idempotent)."""
     global _ORIGINAL_MARGIN_BOXES
     weasy_fixes.install()
+    weasy_styles.install()
     if _ORIGINAL_MARGIN_BOXES is None:
         original = getattr(weasyprint.layout, "make_margin_boxes", None)
         if original is None:  # pragma: no cover - a WeasyPrint we do not know
@@ -255,12 +257,22 @@ def front_length(html: str, settings: RenderSettings) -> int:
     handler = _CollectWarnings()  # the front matter's warnings come from its real layout
     logger.addHandler(handler)
     try:
-        html_document = weasyprint.HTML(
-            string=html, base_url=settings.base_url, url_fetcher=fetcher
-        )
-        return len(html_document.render().pages)
+        with weasy_styles.shared(settings) as font_config:
+            html_document = weasyprint.HTML(
+                string=html, base_url=settings.base_url, url_fetcher=fetcher
+            )
+            return len(html_document.render(font_config=font_config).pages)
     finally:
         logger.removeHandler(handler)
+
+
+def start_build(html: str, settings: RenderSettings) -> None:
+    """A new build: forget the stylesheets and fonts of any before, and parse this one's
+    (``html`` is one of its documents) here, for every process forked from this one."""
+    weasy_styles.new_build()
+    install_hook()
+    fetcher = LocalOnlyFetcher(list(settings.roots))
+    weasy_styles.warm(html, settings.base_url, fetcher, settings)
 
 
 def render(
@@ -280,9 +292,10 @@ def render(
         _CURRENT.chapters = dict(zip(task.chapter_ids, task.chapter_numbers, strict=False))
     try:
         fetcher = LocalOnlyFetcher(list(settings.roots))
-        document = weasyprint.HTML(
-            string=task.html, base_url=settings.base_url, url_fetcher=fetcher
-        ).render()
+        with weasy_styles.shared(settings) as font_config:
+            document = weasyprint.HTML(
+                string=task.html, base_url=settings.base_url, url_fetcher=fetcher
+            ).render(font_config=font_config)
         document.write_pdf(task.output)
         fonts = _keep_fonts(document, settings.fonts_dir)
         offset = _CURRENT.offset or 0
