@@ -76,19 +76,23 @@ class Joiner:
         self.lang: Any = None
         self.version = "1.7"
         self._held: set[tuple[int, int]] = set()  # objects whose streams hold their data
+        # The book's pages, in order: pikepdf finds a page by its index (and counts them)
+        # walking the whole list, which for a 6,000-page book took seconds.
+        self._pages: list[Any] = []
 
     @property
     def count(self) -> int:
-        return len(self.pdf.pages)
+        return len(self._pages)
 
     def blank(self) -> None:
         """A blank page the size of the page before it."""
-        last = self.pdf.pages[-1].obj
-        page = Dictionary(Type=Name.Page, Resources=Dictionary())
+        last = self._pages[-1]
+        page = self.pdf.make_indirect(Dictionary(Type=Name.Page, Resources=Dictionary()))
         for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox"):
             if box in last:
                 page[box] = Array(list(last[box]))
         self.pdf.pages.append(pikepdf.Page(page))
+        self._pages.append(page)
 
     def _fonts(self, source: ChapterPdf, fonts: Any) -> Dictionary:
         """The book's font dictionary for one document's resources."""
@@ -119,22 +123,26 @@ class Joiner:
     def _add(
         self, src: pikepdf.Pdf, source: ChapterPdf, pages: int | None, skip: frozenset[str]
     ) -> None:
-        take = len(src.pages) if pages is None else pages
+        originals = list(src.pages)
+        take = len(originals) if pages is None else pages
         offset = self.count
-        page_index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
+        page_index = {page.obj.objgen: n for n, page in enumerate(originals)}
         resources: dict[tuple[int, int], Dictionary] = {}
-        for page in src.pages[:take]:
+        for page in originals[:take]:
             res = page.obj.get("/Resources")
             if res is not None and "/Font" in res and res.objgen not in resources:
                 resources[res.objgen] = self._fonts(source, res.Font)
                 res.Font = Dictionary()
         with warnings.catch_warnings():  # named destinations: carried over below
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            self.pdf.pages.extend(src.pages[:take])
+            self.pdf.pages.extend(originals[:take])
+        # the copies, at the end of the book (walked once: see self._pages)
+        added = [page.obj for page in itertools.islice(self.pdf.pages, offset, None)]
+        self._pages.extend(added)
         done: set[tuple[int, int]] = set()
         for n in range(take):
-            res = self.pdf.pages[offset + n].obj.get("/Resources")
-            origin = src.pages[n].obj.get("/Resources")
+            res = added[n].get("/Resources")
+            origin = originals[n].obj.get("/Resources")
             if (
                 res is None
                 or origin is None
@@ -144,8 +152,8 @@ class Joiner:
                 continue
             res.Font = resources[origin.objgen]
             done.add(res.objgen)
-        for n in range(take):  # what the pages show, read now: the document can be closed
-            _hold_data(self.pdf.pages[offset + n].obj, self._held)
+        for copied in added:  # what the pages show, read now: the document can be closed
+            _hold_data(copied, self._held)
         root = src.Root
         if "/Names" in root and "/Dests" in root.Names:
             flat = root.Names.Dests.get("/Names", Array())
@@ -187,7 +195,7 @@ class Joiner:
         return out
 
     def _dest(self, page: int, x: float, y: float) -> Array:
-        return Array([self.pdf.pages[page].obj, Name.XYZ, x, y, 0])
+        return Array([self._pages[page], Name.XYZ, x, y, 0])
 
     def _write_outlines(self, parent: Any, items: list[_Outline]) -> int:
         made = []
@@ -270,7 +278,9 @@ class Joiner:
         if built is not None:  # as WeasyPrint writes it
             stamp = pikepdf.String(built.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ"))
             self.pdf.docinfo[Name.CreationDate] = self.pdf.docinfo[Name.ModDate] = stamp
-        self.pdf.remove_unreferenced_resources()
+        # No remove_unreferenced_resources(): it took seconds on a big book, to split each
+        # document's one resource dictionary into one per page (a larger file). A page
+        # lists its document's fonts, every one of which the book embeds anyway.
         with path.open("wb") as stream:  # atomic_output already makes it safe
             self.pdf.save(
                 stream,
