@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from publish import load_book
-from publish.writers import pdf, pdf_book, pdf_worker
+from publish.writers import pdf, pdf_batches, pdf_book, pdf_worker
 from publish.writers.pdf import write_pdf
 
 from helpers import count_forked, make_book, outline
@@ -61,7 +61,7 @@ def _eight_posts_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_link_back_into_a_document_being_laid_out_waits_for_its_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+    monkeypatch.setattr(pdf_batches, "BATCH_CHAPTERS", 1)  # a document a post
     _eight_posts_in_one_pass(tmp_path, monkeypatch)
 
 
@@ -92,7 +92,7 @@ def test_a_second_pass_lays_out_only_the_documents_whose_numbers_changed(
 ) -> None:
     """The pass that follows a link forward finds every other document in the cache
     (what each links to is kept even when the first pass was not written)."""
-    monkeypatch.setattr(pdf_book, "BATCH_CHAPTERS", 1)  # a document a post
+    monkeypatch.setattr(pdf_batches, "BATCH_CHAPTERS", 1)  # a document a post
     content = _blog(tmp_path / "content", 4)
     first = content / "posts" / "post-01" / "index.md"
     text = first.read_text("utf-8")
@@ -114,5 +114,5 @@ def test_a_post_linking_to_one_before_it_starts_a_document_of_its_own(
 ) -> None:
     """Posts that would share a document end it before a post linking into it: the
     linked post's page is known before the linking one is laid out, and one pass does."""
-    monkeypatch.setattr(pdf_book, "BATCH_SPREAD", 10**6)  # else: one document of eight
+    monkeypatch.setattr(pdf_batches, "BATCH_SPREAD", 10**6)  # else: one document of eight
     _eight_posts_in_one_pass(tmp_path, monkeypatch)

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import dataclasses
-import hashlib
 import multiprocessing
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from publish.processes import cores
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.writers.forked import run_forked
+from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
 from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
@@ -57,9 +56,6 @@ from publish.writers.pdf_worker import (
 )
 
 MAX_TRIES = 3  # front matter lengths to try (it changes only if the numbers re-wrap it)
-BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
-BATCH_CHAPTERS = 8  # at most this many chapters in one document
-BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
 WAITING = 64  # cached documents held while the one before them is laid out
 POLL = 0.05  # seconds between looks at the pages the workers have told
 
@@ -78,6 +74,7 @@ class Build:
 
     def __post_init__(self) -> None:
         self.places = {chapter.id: n for n, chapter in enumerate(self.plan.chapters)}
+        self.openers: dict[str, int] = {}  # a chapter -> the document it opens
 
 
 @dataclass(frozen=True)
@@ -96,66 +93,18 @@ class Rendered:
     placeholders: tuple[str, ...]  # anchors of other chapters that this one links to
 
 
-def _ends_batch(chapter: Chapter, batch: list[Chapter], next_links: set[str]) -> bool:
-    """Whether a document ends after ``chapter``: mostly decided by the post itself.
-
-    Batches amortise WeasyPrint's cost per document (stylesheets, fonts) over a few
-    chapters. Where they end depends on each post's slug, not on the posts before it, so
-    editing one post does not move the ends of the batches after it (the build cache keys
-    on batches); the limits keep memory bounded. A document also ends before a post that
-    links to one in it (``next_links``): the page of a post in the same document is not
-    known before it is laid out, but that of one in a document before it is (see
-    ``submit`` in :func:`_chapters`), so its "see page" needs no second pass.
-    """
-    if len(batch) >= BATCH_CHAPTERS or sum(_size(ch) for ch in batch) >= BATCH_CHARACTERS:
-        return True
-    if any(ch.id in next_links for ch in batch):
-        return True
-    return hashlib.sha256(chapter.post.slug.encode()).digest()[0] % BATCH_SPREAD == 0
-
-
-_HREF = re.compile(r"""\]\(\s*<?([^)\s>]+)|href\s*=\s*["']([^"']+)["']""")
-
-
-def _links(plan: Plan, chapter: Chapter) -> set[str]:
-    """The chapters the post (and its comments) links to, as far as a look at its text
-    finds them (inline Markdown links and HTML ones)."""
-    post = chapter.post
-    found: set[str] = set()
-    for text in [post.body.text, *(c.body.text for c in post.all_comments())]:
-        if "](" not in text and "href" not in text:
-            continue
-        for pair in _HREF.findall(text):
-            for href in pair:
-                target = plan.chapter_for_link(href, post.base_dir) if href else None
-                if target is not None and target is not chapter:
-                    found.add(target.id)
-    return found
-
-
-def _size(chapter: Chapter) -> int:
-    post = chapter.post
-    return len(post.body.text) + sum(len(c.body.text) + 200 for c in post.all_comments())
-
-
-@dataclass(frozen=True)
-class Batch:
-    index: int
-    chapters: tuple[Chapter, ...]
-    key: str  # in the cache, from the chapters' sources (see PdfCache.source_key)
-
-
 def _batches(build: Build) -> Iterator[Batch]:
-    batch: list[Chapter] = []
-    count = len(build.plan.chapters)
-    chapters = build.plan.chapters
-    for n, chapter in enumerate(chapters):
-        batch.append(chapter)
-        if n + 1 == count or _ends_batch(chapter, batch, _links(build.plan, chapters[n + 1])):
-            key = build.cache.source_key(build.plan, batch) if build.cache is not None else ""
-            yield Batch(build.batches, tuple(batch), key)
-            build.batches += 1
-            batch = []
+    """The book's documents in order; each one's opener (see :class:`Batch`) noted."""
+    cache = build.cache
+
+    def key(chapters: list[Chapter]) -> str:
+        return cache.source_key(build.plan, chapters) if cache is not None else ""
+
+    for batch in batches(build.plan, key):
+        build.batches += 1
+        if batch.opener is not None:
+            build.openers[batch.opener.id] = batch.index
+        yield batch
 
 
 def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
@@ -177,6 +126,7 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
     again otherwise.
     """
     build.batches = 0
+    build.openers.clear()
     cache = build.cache
     results: dict[int, Rendered] = {}
     window = build.workers + 1  # in order, and never many chapters' HTML in memory
@@ -279,12 +229,14 @@ def _due(
 ) -> set[futures.Future[ChapterPdf]]:
     """The documents being laid out that hold a post ``batch`` links to (see
     :func:`_linked`) when that post's page is not known yet (the pages workers told are
-    learnt here)."""
+    learnt here, and those of posts that open their document: its first page)."""
     names, live = _linked(build, batch)
     targets = names - live.keys()
     for name in list(targets):
         place = build.places.get(name)
         start = numbering.chapter_start(place) if place is not None else 0
+        if not start and name in build.openers:
+            start = numbering.start_of(build.openers[name])
         if start:
             live[name] = start
             targets.discard(name)
