@@ -23,6 +23,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -348,8 +349,9 @@ def build_chaptered(
             break
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
-        for message in front.warnings + tuple(m for r in chapters for m in r.chapter.warnings):
-            diagnostics.warn("pdf-layout", message)
+        _report(
+            front.warnings + tuple(m for r in chapters for m in r.chapter.warnings), diagnostics
+        )
         pages = run_forked(
             lambda: _write_book(output, front, light, chapters, fonts_dir, clock, built),
             "joining the pages",
@@ -357,6 +359,13 @@ def build_chaptered(
         if cache is not None:
             cache.prune()
         return Laid(pages, found, written=True)
+
+
+def _report(messages: tuple[str, ...], diagnostics: Diagnostics) -> None:
+    """WeasyPrint's warnings, each once: a stylesheet's is said by every document."""
+    for message, times in Counter(messages).items():
+        where = f" (in {times} of the book's documents)" if times > 1 else ""
+        diagnostics.warn("pdf-layout", message + where)
 
 
 def _write_book(
