@@ -30,6 +30,12 @@ from markdown.treeprocessors import InlineProcessor
 # Python-Markdown 3.11's __handleInline, whitespace-normalised, hashed (see fits()).
 _EXPECTED = "c9dc9c43fd94bfdf"
 
+# Python-Markdown 3.11's raw HTML: a tag, a comment, a processing instruction or CDATA.
+_RAW_HTML = (
+    "(<(\\/?+[a-zA-Z][^\\s\"'<>@]*+(?:\\s+[^\\s\"'=<>]++(?:\\s*+=\\s*+(?:\"[^\"]*+\"|'[^']*+'|[^"
+    "\\s\"'=<>]++))?+)*+\\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\\[CDA"
+    "TA\\[(?:(?!<!\\[CDATA\\[|\\]\\]>).)*\\]\\])>)"
+)
 # (processor class, its regular expression) -> strings one of which every match contains.
 _NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("BacktickInlineProcessor", r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)"): ("`",),
@@ -44,10 +50,10 @@ _NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("AutolinkInlineProcessor", r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>"): ("<",),
     ("AutomailInlineProcessor", r"<([^<> !]+@[^@<> ]+)>"): ("<",),
     ("SubstituteTagInlineProcessor", r"  \n"): ("  \n",),
+    ("HtmlInlineProcessor", _RAW_HTML): ("<",),  # every alternative follows its "<"
     ("HtmlInlineProcessor", r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)"): ("&",),
     ("DelimiterProcessor", r"\*|_"): ("*", "_"),
 }
-_HTML_CLASS = "HtmlInlineProcessor"  # raw HTML: its long expression always begins with "<"
 
 
 def _needs(pattern: Any) -> tuple[str, ...]:
@@ -59,8 +65,6 @@ def _needs(pattern: Any) -> tuple[str, ...]:
     found = _NEEDS.get((name, regex))
     if found is not None:
         return found
-    if name == _HTML_CLASS and regex.startswith("(<(") and "|" in regex:
-        return ("<",)
     return ()
 
 
