@@ -11,7 +11,6 @@ text map are the union of the chapters'.
 from __future__ import annotations
 
 import itertools
-import warnings
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -133,11 +132,11 @@ class Joiner:
             if res is not None and "/Font" in res and res.objgen not in resources:
                 resources[res.objgen] = self._fonts(source, res.Font)
                 res.Font = Dictionary()
-        with warnings.catch_warnings():  # named destinations: carried over below
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            self.pdf.pages.extend(originals[:take])
-        # the copies, at the end of the book (walked once: see self._pages)
-        added = [page.obj for page in itertools.islice(self.pdf.pages, offset, None)]
+        # Each page copied (its named destinations are carried over below), then added:
+        # so the copy is at hand without looking it up among the book's pages.
+        added = [self.pdf.copy_foreign(page.obj) for page in originals[:take]]
+        for copied in added:
+            self.pdf.pages.append(pikepdf.Page(copied))
         self._pages.extend(added)
         done: set[tuple[int, int]] = set()
         for n in range(take):
