@@ -42,13 +42,14 @@ def test_without_links_one_document(tmp_path: Path) -> None:
 def test_a_post_linked_to_shortly_after_opens_a_document(tmp_path: Path) -> None:
     """Post 5 links to post 2: post 2 opens a document (its page is that document's
     first), and the document ends before post 5 (which links into it)."""
-    shape = _shape(_plan(tmp_path, {5: 2}))
+    plan = _plan(tmp_path, {5: 2})
+    shape = _shape(plan)
     assert shape == [
         ["Post 1"],
         ["Post 2", "Post 3", "Post 4"],
         [f"Post {n}" for n in (5, 6, 7, 8)],
     ]
-    opened = [b.opener.title if b.opener else None for b in batches(_plan(tmp_path, {5: 2}), str)]
+    opened = [b.opener.title if b.opener else None for b in batches(plan, str)]
     assert opened == ["Post 1", "Post 2", "Post 5"]
 
 
