@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from publish import load_book, write_epub, write_pdf
@@ -15,7 +17,9 @@ from publish.render.typography import (
     NBSP,
     breakable_url,
     dress,
+    dress_text,
     dress_title,
+    is_english,
     mark_image_paragraphs,
     nonbreaking,
 )
@@ -159,3 +163,21 @@ def test_long_addresses_stay_inside_the_text_block_in_print(
         # and that edge is inside the margin (the least: KDP's gutter, 0.375 in)
         assert edge_right <= image.width - 0.37 * 100
     assert text_pages >= 1
+
+
+# dress looks once in the whole text for anything it could change, and skips the rest.
+DRESS_TOKENS = [
+    "word", " ", ". ", "J. ", "R. ", "Tolkien", "Dr. ", "Messrs. ", "Jones", "p. ", "No. ",
+    "12", "3", "§ ", "¶ ", "–", "—", "10", "http://e.org/a", "https://e.org/b?c=d&amp;e",
+    "www.", "x.org", "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", '<span class="url">',
+    "</span>", '<a href="https://e.org">', "</a>", "A", "b", "U.S.", "&amp;", ".", "x",
+    '<p><img src="a.png" alt=""/></p>', "<em>", "</em>",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(DRESS_TOKENS), max_size=30), st.sampled_from(["en", "fr"]))
+def test_dress_skips_only_text_it_would_leave_as_it_is(tokens: list[str], language: str) -> None:
+    xhtml = "".join(tokens)
+    marked = mark_image_paragraphs(xhtml)
+    assert dress(xhtml, language) == dress_text(marked, is_english(language))

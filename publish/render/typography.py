@@ -32,13 +32,13 @@ _IMAGE_PARAGRAPH = re.compile(r"<p((?:\s+(?!class=)[\w:-]+=\"[^\"]*\")*)>(\s*<im
 
 # English: initials, honorifics, and reference abbreviations before numbers.
 _INITIAL = re.compile(r"(?<![\w.])([A-Z]\.) (?=[A-Z])")
-_HONORIFIC = re.compile(
-    r"\b(Mr|Mrs|Ms|Mx|Dr|Prof|Rev|St|Mt|Messrs|Mme|Mlle|Capt|Col|Gen|Lt|Sgt|Hon|Fr|Sr)\. (?=[A-Z])"
+_HONORIFICS = r"Mr|Mrs|Ms|Mx|Dr|Prof|Rev|St|Mt|Messrs|Mme|Mlle|Capt|Col|Gen|Lt|Sgt|Hon|Fr|Sr"
+_HONORIFIC = re.compile(rf"\b({_HONORIFICS})\. (?=[A-Z])")
+_REFERENCES = (
+    r"p|pp|No|no|Nos|nos|vol|Vol|vols|ch|Ch|chap|fig|Fig|figs|sec|Sec|art|Art|col|cols|"
+    r"ed|n|nn|op|Op"
 )
-_REFERENCE = re.compile(
-    r"\b(p|pp|No|no|Nos|nos|vol|Vol|vols|ch|Ch|chap|fig|Fig|figs|sec|Sec|art|Art|col|cols|"
-    r"ed|n|nn|op|Op)\. (?=\d)"
-)
+_REFERENCE = re.compile(rf"\b({_REFERENCES})\. (?=\d)")
 _SECTION = re.compile(r"([§¶]) (?=\d)")
 # A range of numbers (pages 10–12, 1914–1918) is not broken after its dash, in any language.
 JOINER = "\u2060"  # word joiner: no line break here
@@ -49,6 +49,28 @@ _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"]+[^\s<>\".,;:!?)\]’”]")
 _URL_TOKEN = re.compile(r"&[#a-zA-Z0-9]+;|//|.", re.S)
 _BREAK_BEFORE = set("/.,-_~?#%")
 _BREAK_AROUND = {"=", "&amp;", "&"}
+
+# Whether dressing can change anything, looked for once in the whole XHTML, tags included.
+# Text between tags is bounded by ">" and "<", which the patterns treat as they treat the
+# ends of a text: a pattern that matches in some text matches at the same place in the
+# whole, so where none matches in the whole, no text changes. Initials, honorifics and
+# references all end in ". " before a capital or a digit: found by that (a fast search
+# for a literal), then by what comes before it.
+_DOT_SPACE = re.compile(r"\. (?=[A-Z\d])")
+_BEFORE_DOT = re.compile(rf"(?:(?<![\w.])[A-Z]|\b(?:{_HONORIFICS}|{_REFERENCES}))\Z")
+
+
+def _may_change(xhtml: str, english: bool) -> bool:
+    if english:
+        for found in _DOT_SPACE.finditer(xhtml):
+            at = found.start()
+            if _BEFORE_DOT.search(xhtml, max(at - 10, 0), at):
+                return True
+        if ("§ " in xhtml or "¶ " in xhtml) and _SECTION.search(xhtml):
+            return True
+    if ("–" in xhtml or "—" in xhtml) and _RANGE.search(xhtml):
+        return True
+    return ("http" in xhtml or "www." in xhtml) and _URL.search(xhtml) is not None
 
 
 def is_english(language: str) -> bool:
@@ -108,8 +130,11 @@ def dress(xhtml: str, language: str) -> str:
     """Non-breaking spaces (English), breakable addresses, image paragraphs marked."""
     xhtml = mark_image_paragraphs(xhtml)
     english = is_english(language)
-    if not english and "http" not in xhtml and "www." not in xhtml and "–" not in xhtml:
-        return xhtml
+    return dress_text(xhtml, english) if _may_change(xhtml, english) else xhtml
+
+
+def dress_text(xhtml: str, english: bool) -> str:
+    """The text between the tags dressed (code left alone), wherever it may need it."""
     parts = _TAG.split(xhtml)
     code = 0
     url = 0
