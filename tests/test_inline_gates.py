@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import markdown
 import pytest
 from hypothesis import given, settings
@@ -83,3 +85,58 @@ def test_another_markdown_keeps_its_own_inline_pass(monkeypatch: pytest.MonkeyPa
     converter = _stock()
     assert not inline_gates.install(converter)
     assert not isinstance(converter.treeprocessors["inline"], inline_gates.GatedInlineProcessor)
+
+
+# The lean converter (publish.render.markup.converter_for): a text without the marks of
+# the extensions it leaves out comes out as from the one with every extension.
+LEAN_SAMPLES = [
+    "Plain words. Dr. Who said: yes, and the time was 10:30.",
+    "- one\n- two\n\n1. first\n2. second\n\n* star\n+ plus",
+    "Term\nNot a definition: the colon is inside the line.",
+    "> quoted\n> more: here\n\n    code: indented\n\nAfter.",
+    "Heading\n=======\n\nSub\n---\n\n# Atx\n\n***\n\nA *b* **c** `d` [e](f) ![g](h) <i>j</i> &amp; <http://k.l>",
+    "1. item\n\n    continued paragraph\n\n    - nested\n    - list",
+    '[ref][r] and [r]\n\n[r]: http://example.org "Title"',
+]
+LEAN_TOKENS = [
+    "word", "words ", " ", "\n", "\n\n", "*", "**", "_", "__", "`", "[", "]", "(", ")",
+    "![", "<", ">", "<b>", "</b>", "<https://e.org>", "&", "&amp;", "  \n", "> ", "- ",
+    "* ", "+ ", "1. ", "2) ", "    ", "\t", "# ", "## ", "===\n", "---\n", "***\n", "](u)",
+    "[r]: /u\n", "'", '"', "!", ":", " : ", "x: y", "<div>", "</div>", "<!-- c -->", "^",
+    "~", "~~", "``", "term\n", "-- ", "...",
+]  # fmt: skip
+
+
+def _same_lean(text: str) -> None:
+    from publish.render import markup
+
+    assert markup.converter_for(text) is markup._converter(True), text
+    assert markup.markdown_to_html(text) == STOCK.reset().convert(text)
+
+
+@pytest.mark.parametrize("text", LEAN_SAMPLES)
+def test_the_lean_converter_gives_the_same(text: str) -> None:
+    _same_lean(text)
+
+
+@settings(max_examples=int(os.environ.get("LEAN_EXAMPLES", "400")), deadline=None)
+@given(st.lists(st.sampled_from(LEAN_TOKENS), max_size=40))
+def test_the_lean_converter_gives_the_same_on_any_mix(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    from publish.render import markup
+
+    if markup._NEEDS_EXTENSIONS.search(text):  # a ":" at a line's start, after "- " ...
+        return
+    _same_lean(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a [^1]\n\n[^1]: n", "| a |\n|---|\n| b |", "```\nx\n```", "~~~\nx\n~~~", "p {: #i }",
+     "*[H]: x\n\nH", "T\n: d", "> T\n> : d", "- T\n\n    : d", "a \\| b"],
+)  # fmt: skip
+def test_the_marks_of_the_extensions_choose_the_full_converter(text: str) -> None:
+    from publish.render import markup
+
+    assert markup.converter_for(text) is markup._converter(False)
+    assert markup.markdown_to_html(text) == STOCK.reset().convert(text)

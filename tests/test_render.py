@@ -109,7 +109,7 @@ def test_a_converter_stopped_half_way_is_not_used_again() -> None:
 
     from publish.render import markup
 
-    first = markup._converter()
+    first = markup.converter_for("anything")
     original = first.convert
 
     def explode(source: str) -> str:
@@ -119,5 +119,5 @@ def test_a_converter_stopped_half_way_is_not_used_again() -> None:
     first.convert = explode  # type: ignore[method-assign]
     with pytest.raises(markup.TooDeep):
         markup.markdown_to_html("anything")
-    assert markup._converter() is not first
+    assert markup.converter_for("anything") is not first
     assert markup.markdown_to_html("Fish & chips") == "<p>Fish &amp; chips</p>"

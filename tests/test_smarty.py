@@ -6,8 +6,10 @@ import re
 
 import pytest
 import smartypants as original
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from publish.render import smarty
+from publish.render import markup, smarty
 from publish.render.smarty import smartypants
 
 SAMPLES = [
@@ -35,3 +37,22 @@ def test_the_same_as_smartypants(text: str, monkeypatch: pytest.MonkeyPatch) -> 
     for name, step in smarty.ORIGINALS.items():  # every step runs, as in smartypants
         monkeypatch.setattr(original, name, step)
     assert fast == original.smartypants(text, attrs)
+
+
+# markup.typography skips smartypants on a text without anything it would change.
+TOKENS = [
+    "word", " ", ".", ". ", "..", "...", ". . .", "-", "--", "---", "'", "''", '"', "`", "``",
+    "\\", "&", "&amp;", "&#8220;", "&#82", "&quot;", "<p>", "</p>", "<code>", "</code>",
+    '<a href="x">', "</a>", "<!-- c -->", "<pre>", "</pre>", "90s", "\n", "!", "?",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30))
+def test_typography_skips_only_what_smartypants_leaves_as_it_is(tokens: list[str]) -> None:
+    from publish.render.markup import _SMARTY, typography
+
+    text = "".join(tokens)
+    assert typography(text) == smartypants.smartypants(text, _SMARTY)
+    if not markup._SMARTY_NEEDS.search(text):
+        assert smartypants.smartypants(text, _SMARTY) == text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -88,16 +89,34 @@ class TooDeep(Exception):
     """Markdown nested too deeply for Python-Markdown's recursive parser."""
 
 
+# Marks without which the extensions after the first change nothing: footnotes "[^",
+# tables "|" (and a "\|" escape), fenced code "```" or "~~~", attribute lists "{",
+# abbreviations "*[", definition lists ":" after nothing but blanks, quotation or list
+# marks on its line (or after a tag: HTML set apart as a block leaves the rest of its
+# line a block of its own). A text with none of them goes through a converter without those
+# extensions: the same HTML, without their passes over every text.
+LEAN_EXTENSIONS = ["sane_lists"]
+_NEEDS_EXTENSIONS = re.compile(
+    r"\[\^|\||```|~~~|\{|\*\[|\\|^(?:[^\n]*>)?[ \t>*+\-\d.]*:", re.MULTILINE
+)
+
+
 @functools.cache
-def _converter() -> markdown.Markdown:
-    """One Markdown converter, reset for each text: setting up the extensions is the slow part."""
-    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+def _converter(lean: bool = False) -> markdown.Markdown:
+    """A Markdown converter, reset for each text: setting up the extensions is the slow
+    part. ``lean``: only the extensions a text without their marks needs (see above)."""
+    extensions = LEAN_EXTENSIONS if lean else MARKDOWN_EXTENSIONS
+    converter = markdown.Markdown(extensions=extensions, output_format="html")
     inline_gates.install(converter)
     return converter
 
 
+def converter_for(text: str) -> markdown.Markdown:
+    return _converter(not _NEEDS_EXTENSIONS.search(text))
+
+
 def markdown_to_html(text: str) -> str:
-    converter = _converter()
+    converter = converter_for(text)
     try:
         return str(converter.reset().convert(text))
     except RecursionError as exc:  # e.g. hundreds of lists inside each other
@@ -144,9 +163,11 @@ def count_removed(before: str, after: str, diagnostics: Diagnostics) -> None:
         diagnostics.count(REMOVED_ATTRIBUTES, attributes)
 
 
-def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    """The sanitiser, its allow-lists turned into Rust's sets once (``nh3.clean`` does it
+    for every text: most of its time on a short comment)."""
+    return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
@@ -157,8 +178,21 @@ def sanitize(html: str) -> str:
     )
 
 
+def sanitize(html: str) -> str:
+    return _cleaner().clean(html)
+
+
+# What smartypants changes, with the options above: backslash escapes, dashes ("--"),
+# ellipses, backticks, straight quotes (and "''"), and the character references it
+# writes itself (&#8211; to &#8230;, turned into characters). A text with none of them
+# anywhere, tags included, comes out as it went in: not tokenised at all.
+_SMARTY_NEEDS = re.compile(r"""\\|--|\.\.\.|\. \. \.|``|['"]|&#82""")
+
+
 def typography(html: str) -> str:
     """Curly quotes and apostrophes, en and em dashes, ellipses; code is left alone."""
+    if not _SMARTY_NEEDS.search(html):
+        return html
     return str(smartypants.smartypants(html, _SMARTY))
 
 
