@@ -125,7 +125,7 @@ def test_the_lean_converter_gives_the_same_on_any_mix(tokens: list[str]) -> None
     text = "".join(tokens)
     from publish.render import markup
 
-    if markup._NEEDS_EXTENSIONS.search(text):  # a ":" at a line's start, after "- " ...
+    if markup.needs_extensions(text):  # a ":" at a line's start, after "- " ...
         return
     _same_lean(text)
 

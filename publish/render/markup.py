@@ -96,9 +96,15 @@ class TooDeep(Exception):
 # line a block of its own). A text with none of them goes through a converter without those
 # extensions: the same HTML, without their passes over every text.
 LEAN_EXTENSIONS = ["sane_lists"]
-_NEEDS_EXTENSIONS = re.compile(
-    r"\[\^|\||```|~~~|\{|\*\[|\\|^(?:[^\n]*>)?[ \t>*+\-\d.]*:", re.MULTILINE
-)
+_EXTENSION_MARKS = ("[^", "|", "```", "~~~", "{", "*[", "\\")
+_DEFINITION = re.compile(r"^(?:[^\n]*>)?[ \t>*+\-\d.]*:", re.MULTILINE)
+
+
+def needs_extensions(text: str) -> bool:
+    """Whether ``text`` has a mark of the extensions the lean converter leaves out."""
+    return any(mark in text for mark in _EXTENSION_MARKS) or (
+        ":" in text and _DEFINITION.search(text) is not None
+    )
 
 
 @functools.cache
@@ -112,7 +118,7 @@ def _converter(lean: bool = False) -> markdown.Markdown:
 
 
 def converter_for(text: str) -> markdown.Markdown:
-    return _converter(not _NEEDS_EXTENSIONS.search(text))
+    return _converter(not needs_extensions(text))
 
 
 def markdown_to_html(text: str) -> str:
