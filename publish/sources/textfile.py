@@ -8,6 +8,7 @@ Only regular files are read (not a device or a pipe someone named ``index.md``),
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -85,6 +86,55 @@ def _load(loader_class: type[Any], raw: str, refuse_shared: bool) -> tuple[yaml.
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """What type YAML gives a plain scalar, as :class:`_Loader` decides it."""
+
+
+_Resolver.yaml_implicit_resolvers = _RESOLVERS
+_RESOLVER = _Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _is_str(plain: str) -> bool:
+    """Whether YAML reads this plain scalar as a string (not a number, boolean, null...)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR
+
+
+# One line of the front matter most files have: a key, then a quoted string without
+# escapes, or a plain scalar that starts with no YAML indicator and ends with no colon.
+_ENTRY = re.compile(
+    r"""([A-Za-z_][\w-]*): (?:"([^"\\]*)"|'([^']*)'|([^-?:,\[\]{}#&*!|>'"%@`\s](?:.*[^\s:])?))"""
+)
+_YAML_BREAKS = ("\t", "\r", "\x85", "\u2028", "\u2029")
+
+
+def _simple(raw: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The values and lines of front matter made only of such lines, each value a string
+    as YAML reads it (its own resolver decides); None for anything else, which YAML reads.
+    Most comment files are ``author:``, ``date:`` and ``reply_to:`` lines: they are read
+    here without composing a YAML node tree for each."""
+    if any(c in raw for c in _YAML_BREAKS) or yaml.reader.Reader.NON_PRINTABLE.search(raw):
+        return None
+    meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for n, line in enumerate(raw.removesuffix("\n").split("\n")):
+        found = _ENTRY.fullmatch(line)
+        if found is None:
+            return None
+        key, double, single, plain = found.groups()
+        if not _is_str(key):
+            return None
+        if plain is not None:
+            if ": " in plain or " #" in plain:
+                return None
+            if not _is_str(plain):
+                return None
+        meta[key] = double if double is not None else single if single is not None else plain
+        lines[key] = n + 2
+    return (meta, lines) if meta else None
 
 
 MAX_YAML_DEPTH = 64  # lists in lists in front matter; no post needs more than a few
@@ -196,6 +246,10 @@ def parse_document(path: Path) -> Document:
         raise PublishError("bad-front-matter", "front matter has no closing '---' line", path, 1)
     raw = text[4 : end + 1]
     body = text[end + 4 :].removeprefix("\n")
+    simple = _simple(raw)
+    if simple is not None:
+        meta, lines = simple
+        return Document(path, {xml_safe(k): _clean(v) for k, v in meta.items()}, lines, body)
     try:
         node, meta = _compose(raw)  # composed once: the nodes give lines, then the values
     except yaml.YAMLError as exc:
