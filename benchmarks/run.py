@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,14 @@ class Measured:
     seconds: float
     peak_mb: float
     output: Path
+    cpu_seconds: float  # user and system, of every process of the tree
+
+
+def _children_cpu() -> float:
+    """Processor time of the children this process has waited for, and of theirs: a
+    build waits for its workers, so its own takes theirs in."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _tree_memory(root: psutil.Process) -> float:
@@ -75,6 +84,7 @@ def measure(command: list[str], output: Path, env: dict[str, str] | None = None)
     # and stops a build that writes much (warnings) for good.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
+        cpu = _children_cpu()
         process = subprocess.Popen(
             command, stdout=out, stderr=err, env={**os.environ, **(env or {})}
         )
@@ -88,12 +98,13 @@ def measure(command: list[str], output: Path, env: dict[str, str] | None = None)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(SAMPLE_SECONDS, cost / SAMPLER_SHARE))
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
         if process.returncode != 0 or not output.exists():
             out.seek(0)
             err.seek(0)
             said = out.read().decode()[-2000:] + "\n" + err.read().decode()[-2000:]
             raise SystemExit(f"failed: {' '.join(command)}\n{said}")
-    return Measured(seconds, peak, output)
+    return Measured(seconds, peak, output, cpu)
 
 
 def pages(pdf: Path) -> int:
@@ -176,7 +187,10 @@ def bench_size(posts: int, pandoc: str | None, reuse: str = "") -> list[Row]:
             measured = measure(command, output, env)
             count = pages(output) if output.suffix == ".pdf" else None
             size = output.stat().st_size
-            row = Row(posts, kind, tool, measured.seconds, measured.peak_mb, count, size)
+            row = Row(
+                posts, kind, tool, measured.seconds, measured.peak_mb, count, size,
+                measured.cpu_seconds,
+            )  # fmt: skip
             print("  " + row.line(), flush=True)
             stored[name] = asdict(row)
             stored_path.write_text(json.dumps({"digest": blog_digest, "rows": stored}, indent=1))
@@ -297,7 +311,8 @@ def main(argv: list[str] | None = None) -> None:
         "",
         "## Builds",
         "",
-        "Wall time and peak memory (PSS summed over the build's process tree) of each build.",
+        "Wall time, processor time (user and system, of the whole process tree) and peak",
+        "memory (PSS summed over the build's process tree) of each build.",
         "",
         table,
         "",

@@ -14,10 +14,17 @@ class Row:
     peak_mb: float
     pages: int | None
     bytes: int
+    # Processor time of the whole process tree (user and system): what the work cost,
+    # whatever the cores did meanwhile. None in rows of runs made before it was measured.
+    cpu_seconds: float | None = None
 
     @property
     def pages_per_second(self) -> float | None:
         return self.pages / self.seconds if self.pages and self.seconds > 0 else None
+
+    @property
+    def cpu_per_page(self) -> float | None:
+        return self.cpu_seconds / self.pages if self.pages and self.cpu_seconds else None
 
     def cells(self) -> list[str]:
         pps = self.pages_per_second
@@ -26,6 +33,7 @@ class Row:
             self.kind,
             self.tool,
             f"{self.seconds:.2f}",
+            "" if self.cpu_seconds is None else f"{self.cpu_seconds:.2f}",
             f"{self.peak_mb:.0f}",
             "" if self.pages is None else str(self.pages),
             "" if pps is None else f"{pps:.1f}",
@@ -36,7 +44,7 @@ class Row:
         return " | ".join(self.cells())
 
 
-HEADER = ["posts", "output", "tool", "wall s", "peak MB", "pages", "pages/s", "file MB"]
+HEADER = ["posts", "output", "tool", "wall s", "CPU s", "peak MB", "pages", "pages/s", "file MB"]
 
 
 def markdown_table(rows: list[Row]) -> str:
@@ -61,6 +69,7 @@ def ratios(rows: list[Row]) -> str:
         "EPUB speed-up over pandoc",
         "EPUB memory publish/pandoc",
         "PDF pages/s publish/WeasyPrint",
+        "PDF CPU a page publish/WeasyPrint",
         "PDF memory publish/WeasyPrint",
         "PDF size publish/WeasyPrint",
         "PDF pages publish/WeasyPrint",
@@ -82,6 +91,10 @@ def ratios(rows: list[Row]) -> str:
         )
         if pdf and weasy and pdf.pages_per_second and weasy.pages_per_second:
             cells.append(_x(pdf.pages_per_second / weasy.pages_per_second))
+        else:
+            cells.append("")
+        if pdf and weasy and pdf.cpu_per_page and weasy.cpu_per_page:
+            cells.append(_x(pdf.cpu_per_page / weasy.cpu_per_page))
         else:
             cells.append("")
         cells.append(_x(pdf.peak_mb / weasy.peak_mb) if pdf and weasy and weasy.peak_mb else "")

@@ -15,8 +15,8 @@ def _rows() -> list[Row]:
         Row(100, "EPUB", "floor", 1.0, 50, None, 1000),
         Row(100, "EPUB", "publish", 1.5, 80, None, 2000),
         Row(100, "EPUB", "pandoc", 9.0, 400, None, 3000),
-        Row(100, "PDF", "publish", 10.0, 300, 600, 2 * 1024 * 1024),
-        Row(100, "PDF", "pandoc+WeasyPrint", 50.0, 900, 580, 2 * 1024 * 1024),
+        Row(100, "PDF", "publish", 10.0, 300, 600, 2 * 1024 * 1024, 18.0),
+        Row(100, "PDF", "pandoc+WeasyPrint", 50.0, 900, 580, 2 * 1024 * 1024, 58.0),
         Row(100, "PDF", "publish, rebuild after a 1-post edit", 0.5, 200, 600, 2 * 1024 * 1024),
         Row(100, "EPUB", "publish, rebuild after a 1-post edit", 0.25, 60, None, 2000),
     ]
@@ -25,8 +25,9 @@ def _rows() -> list[Row]:
 def test_table_has_a_line_a_build() -> None:
     table = markdown_table(_rows()).splitlines()
     assert len(table) == 2 + 7
-    assert table[0].startswith("| posts | output | tool | wall s | peak MB | pages | pages/s")
-    assert "| 100 | PDF | publish | 10.00 | 300 | 600 | 60.0 | 2.00 |" in table
+    assert table[0].startswith("| posts | output | tool | wall s | CPU s | peak MB | pages")
+    assert "| 100 | PDF | publish | 10.00 | 18.00 | 300 | 600 | 60.0 | 2.00 |" in table
+    assert "| 100 | EPUB | floor | 1.00 |  | 50 |  |  | 0.00 |" in table  # an older run's row
 
 
 def test_ratios() -> None:
@@ -38,6 +39,7 @@ def test_ratios() -> None:
         "6.00×",
         "0.20×",
         "5.17×",
+        "0.30×",
         "0.33×",
         "1.00×",
         "600/580",
