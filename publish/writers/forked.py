@@ -9,6 +9,8 @@ nothing is sent to it; its result comes back through a pipe.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 from collections.abc import Callable
@@ -19,9 +21,19 @@ from publish.errors import PublishError
 T = TypeVar("T")
 
 
+def _give_back_memory() -> None:
+    """Hand the memory this process freed back to the system before forking (glibc keeps
+    freed memory for later, where it counts against the process): the child and this
+    process then add up to less while the child works."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def run_forked(work: Callable[[], T], what: str) -> T:
     """``work()``, run in a forked child; its errors are raised here. ``what`` names the
     work in the error when the child dies without a word (killed, out of memory)."""
+    _give_back_memory()
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
 
