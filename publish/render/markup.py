@@ -25,7 +25,7 @@ from publish.errors import Diagnostics, PublishError
 from publish.limits import MAX_BODY_CHARS, xml_safe
 from publish.model import Body
 from publish.render import inline_gates
-from publish.render.smarty import smartypants
+from publish.render.smarty import may_change, smartypants
 
 MARKDOWN_EXTENSIONS = [
     "footnotes",
@@ -89,7 +89,7 @@ class TooDeep(Exception):
     """Markdown nested too deeply for Python-Markdown's recursive parser."""
 
 
-# Marks without which the extensions after the first change nothing: footnotes "[^",
+# Marks without which the extensions other than sane_lists change nothing: footnotes "[^",
 # tables "|" (and a "\|" escape), fenced code "```" or "~~~", attribute lists "{",
 # abbreviations "*[", definition lists ":" after nothing but blanks, quotation or list
 # marks on its line (or after a tag: HTML set apart as a block leaves the rest of its
@@ -188,16 +188,9 @@ def sanitize(html: str) -> str:
     return _cleaner().clean(html)
 
 
-# What smartypants changes, with the options above: backslash escapes, dashes ("--"),
-# ellipses, backticks, straight quotes (and "''"), and the character references it
-# writes itself (&#8211; to &#8230;, turned into characters). A text with none of them
-# anywhere, tags included, comes out as it went in: not tokenised at all.
-_SMARTY_NEEDS = re.compile(r"""\\|--|\.\.\.|\. \. \.|``|['"]|&#82""")
-
-
 def typography(html: str) -> str:
     """Curly quotes and apostrophes, en and em dashes, ellipses; code is left alone."""
-    if not _SMARTY_NEEDS.search(html):
+    if not may_change(html):
         return html
     return str(smartypants.smartypants(html, _SMARTY))
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import smartypants
 
-__all__ = ["smartypants"]
+__all__ = ["may_change", "smartypants"]
 
 
 class _CompiledOnce(ModuleType):
@@ -56,7 +56,16 @@ NEEDED = {
     "convert_single_backticks": ("`", "'"),
     "convert_quotes": ("'", '"'),
 }
+# Besides its steps, smartypants turns the character references it writes itself
+# (&#8211; to &#8230;) into characters: a text with none of these, tags included, comes
+# out as it went in.
+_ANY_NEEDED = tuple({n for needles in NEEDED.values() for n in needles} | {"&#82"})
 ORIGINALS: dict[str, Callable[..., str]] = {}
+
+
+def may_change(text: str) -> bool:
+    """Whether smartypants could change ``text`` (else it need not be tokenised at all)."""
+    return any(needle in text for needle in _ANY_NEEDED)
 
 
 def _only_when_needed(name: str, needles: tuple[str, ...]) -> Callable[..., str]:
