@@ -16,6 +16,7 @@ from PIL import Image
 
 from publish import Diagnostics, load_book, write_epub
 from publish.render import pool
+from publish.sources import content as content_module
 
 from helpers import assert_epubcheck_clean, epub_names, epub_text, make_book
 
@@ -197,3 +198,40 @@ def test_the_generated_cover_is_drawn_once_and_kept(
     _build(blog, tmp_path / "third.epub", cache=cache)
     assert len(drawn) == 2  # the cover shows the subtitle: drawn again
     assert len(list(cache.rglob("*.png"))) == 1  # and the old cover's file is gone
+
+
+def _cli_build(content: Path, out: Path, cache: Path) -> list[str]:
+    """A build as the CLI makes it: the read cache and the render cache both in use."""
+    diagnostics = Diagnostics()
+    write_epub(load_book(content, diagnostics, cache=cache), out, diagnostics, cache=cache)
+    return [str(w) for w in diagnostics.warnings] + [json.dumps(diagnostics.counters)]
+
+
+def test_the_caches_do_not_depend_on_how_the_folder_is_spelled(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``content``, ``./content/`` and the absolute path are one book to the caches: a
+    build under one spelling reads and renders nothing again under another, prunes none
+    of the other's entries, and names the files in its warnings the same way."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache"
+    first = _cli_build(Path("content"), tmp_path / "first.epub", cache)
+    stored = sorted(p.name for p in cache.rglob("*"))
+    rendered: list[str] = []
+    record = pool.record
+
+    def counting(renderer: object, chapter: object, *more: object) -> object:
+        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
+        return record(renderer, chapter, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "record", counting)
+    read: list[Path] = []
+    monkeypatch.setattr(content_module, "read_post", lambda entry, *a: read.append(entry))
+    for n, spelling in enumerate([blog, Path("./content/"), cache / ".." / "content"]):
+        again = _cli_build(spelling, tmp_path / f"again-{n}.epub", cache)
+        assert (rendered, read) == ([], []), spelling
+        assert again == first
+        assert (tmp_path / f"again-{n}.epub").read_bytes() == (tmp_path / "first.epub").read_bytes()
+        assert sorted(p.name for p in cache.rglob("*")) == stored
+    assert any(w.startswith("content/posts/post-06/comments/") for w in first)

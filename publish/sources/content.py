@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -202,10 +203,24 @@ def _read_safe(entry: Path, diagnostics: Diagnostics) -> Post:
     return xml_safe_post(read_post(entry, diagnostics))
 
 
+def spelled_one_way(root: Path) -> Path:
+    """The content folder's path spelled the same whichever way it was given (``content``,
+    ``./content/``, ``/home/me/blog/content``): relative to the working folder when it is
+    inside it, else absolute; symbolic links are kept as given. The posts' paths start
+    with it, and the build caches key on them: two spellings must not be two books."""
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was removed: the given path was absolute
+        return root
+    absolute = Path(os.path.normpath(here / root))
+    return absolute.relative_to(here) if absolute.is_relative_to(here) else absolute
+
+
 def load_content(root: Path, diagnostics: Diagnostics, cache: str | Path | None = None) -> Book:
     """The book of a content folder, its posts XML-safe. With ``cache`` (a folder), posts
     whose files are as the last build found them are not read again (see
     :mod:`publish.sources.cache`)."""
+    root = spelled_one_way(root)
     if not root.is_dir():
         raise PublishError("no-content", "content folder not found", root)
     config_path = root / "book.toml"
