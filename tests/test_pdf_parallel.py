@@ -6,6 +6,7 @@ same bookmarks on the same pages, same metadata, fonts shared, output reproducib
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,6 +136,24 @@ def test_reproducible_and_independent_of_workers(
         write_epub(load_book(book_dir), tmp_path / "b.epub")
     assert (tmp_path / "b.pdf").read_bytes() == built["synthetic"]["parallel"].read_bytes()
     assert (tmp_path / "a.epub").read_bytes() == (tmp_path / "b.epub").read_bytes()
+
+
+def test_the_same_book_in_another_folder_gives_the_same_bytes(
+    books: dict[str, Path], built: dict[str, dict[str, Path]], tmp_path: Path
+) -> None:
+    """The default content (it has a picture: WeasyPrint names an image in the PDF after
+    its URL) copied elsewhere: both builds give the files built from the checkout's."""
+    moved = tmp_path / "somewhere" / "else" / "content"
+    shutil.copytree(books["content"], moved)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        book = load_book(moved)
+        write_pdf(book, tmp_path / "parallel.pdf", workers=1, progress=False)
+        write_pdf(book, tmp_path / "single.pdf", single_document=True)
+    reader = pypdf.PdfReader(tmp_path / "parallel.pdf")
+    assert any(page.images for page in reader.pages)  # the picture
+    for kind in ("parallel", "single"):
+        assert (tmp_path / f"{kind}.pdf").read_bytes() == built["content"][kind].read_bytes()
 
 
 def test_links_between_posts_survive(built: dict[str, dict[str, Path]]) -> None:

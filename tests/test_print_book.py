@@ -416,6 +416,26 @@ def test_cover_uses_the_books_own_image_and_falls_back_to_the_description(
     assert [w.code for w in diagnostics.warnings] == ["low-resolution-image"]
 
 
+def test_the_cover_is_the_same_file_each_time_and_in_any_folder(root: Path, tmp_path: Path) -> None:
+    """The generated front is drawn in a new temporary folder each time, and a book's own
+    image lies wherever the book does: WeasyPrint names an image in the PDF after its URL,
+    so neither folder may show in it."""
+    book = load_book(root)
+    first = write_cover_pdf(book, tmp_path / "a.pdf", 120, "white").path.read_bytes()
+    assert write_cover_pdf(book, tmp_path / "b.pdf", 120, "white").path.read_bytes() == first
+    own: list[bytes] = []
+    for where in ("one", "two/deeper"):
+        folder = make_book(
+            tmp_path / where / "c",
+            {"2016-01-01-p.md": POSTS["2016-08-21-last-word.md"]},
+            'title = "Own"\nauthor = "B"\nlanguage = "en"\ncover = "cover.jpg"\n',
+        )
+        Image.new("RGB", (1900, 2800), (200, 180, 120)).save(folder / "cover.jpg", quality=90)
+        result = write_cover_pdf(load_book(folder), tmp_path / f"{len(own)}.pdf", 120, "white")
+        own.append(result.path.read_bytes())
+    assert own[0] == own[1]
+
+
 def test_a_markdown_footnote_has_no_return_arrow_on_paper(tmp_path: Path) -> None:
     root = make_book(
         tmp_path / "content",

@@ -17,7 +17,7 @@ from hostile.support import CANARY, EXPORTS, Listener, instantiate, make_outside
 
 from publish import Diagnostics, PublishError, load_book, write_epub, write_pdf
 from publish.cli import cli
-from publish.writers.fetch import LocalOnlyFetcher
+from publish.writers.fetch import BOOK_URL, LocalOnlyFetcher, file_url
 
 from helpers import make_book, write
 
@@ -82,6 +82,33 @@ def test_the_fetcher_serves_files_of_the_book_only(
             fetcher.fetch(url)
     assert fetcher.refused == refused
     assert listener.connections == []
+
+
+def test_the_book_url_stands_for_the_content_folder_and_nothing_beyond(
+    tmp_path: Path, outside: Path
+) -> None:
+    """BOOK_URL names the content folder's files without saying where it is; ``..``
+    (plain or escaped) and symbolic links still cannot lead out of it."""
+    book = make_book(tmp_path / "book", {"p.md": POST})
+    write(book / "styles" / "ok.css", "p {}")
+    (book / "posts" / "linked-folder").symlink_to(outside, target_is_directory=True)
+    fetcher = LocalOnlyFetcher([book], book)
+    url = file_url((book / "styles" / "ok.css").resolve(), book.resolve())
+    assert url == BOOK_URL + "styles/ok.css"
+    response = fetcher.fetch(url)
+    assert response.read() == b"p {}" and response.url == url  # relative ones stay under it
+    refused = [
+        BOOK_URL + "../outside/secret.css",
+        BOOK_URL + "%2e%2e/outside/secret.css",
+        BOOK_URL + "styles/../../outside/secret.css",
+        BOOK_URL + "posts/linked-folder/secret.css",
+        BOOK_URL + "styles",  # a folder
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    with pytest.raises(ValueError, match="refused"):  # without a book, no such folder
+        LocalOnlyFetcher([book]).fetch(BOOK_URL + "styles/ok.css")
 
 
 def test_the_books_own_stylesheets_fetch_nothing_and_read_nothing_outside(

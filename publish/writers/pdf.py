@@ -30,7 +30,7 @@ from publish.render.book import book_view, build_moment, labels_for
 from publish.render.chapters import RenderedChapter
 from publish.render.templates import default_styles_dir, environment, stylesheets
 from publish.writers import weasy_fixes
-from publish.writers.fetch import LocalOnlyFetcher
+from publish.writers.fetch import BOOK_URL, LocalOnlyFetcher, file_url
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
 from publish.writers.pdf_cache import environment_key
@@ -45,13 +45,17 @@ FIXED_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class PdfTarget:
-    """Links and images inside the one PDF document."""
+    """Links and images inside the one PDF document (images of the content folder
+    ``book`` under BOOK_URL)."""
+
+    def __init__(self, book: Path | None = None) -> None:
+        self.book = book
 
     def chapter_href(self, chapter: Chapter, fragment: str | None) -> str:
         return f"#{fragment or chapter.id}"
 
     def image_href(self, source: Path) -> str:
-        return source.as_uri()
+        return file_url(source, self.book)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def _context(
         "book": book_view(book, moment or build_moment()),
         "labels": labels_for(book.language),
         "epub": False,
-        "stylesheets": [p.as_uri() for p in stylesheets(book, PDF_STYLES)],
+        "stylesheets": [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)],
         "pdf": resolved_options(book),
         "bleed": f"{printspec.BLEED_IN}in",
         "opening": opening or [],  # dedication, epigraph: before the contents
@@ -95,9 +99,9 @@ def _render_html(
     book: Book, diagnostics: Diagnostics, refs: dict[str, int] | None
 ) -> tuple[str, int, frozenset[tuple[str, int]]]:
     plan = assemble(book)
-    styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
+    styles = [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)]
     overrides = chapter_overrides(styles) if refs is not None else ""
-    renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, overrides)
+    renderer = PrintRenderer(plan, PrintTarget(book.root), diagnostics, refs, overrides)
     chapters = renderer.render_all()
     opening = [renderer.render(chapter) for chapter in plan.opening]
     html = (
@@ -128,8 +132,8 @@ class _CollectWarnings(logging.Handler):
 
 def _settings(book: Book) -> RenderSettings:
     roots = (default_styles_dir(),) + ((book.root,) if book.root is not None else ())
-    base = (book.root or default_styles_dir()).as_uri() + "/"
-    return RenderSettings(roots=roots, base_url=base, fonts_dir=Path())
+    base = BOOK_URL if book.root is not None else default_styles_dir().as_uri() + "/"
+    return RenderSettings(roots=roots, base_url=base, fonts_dir=Path(), book=book.root)
 
 
 def _single(book: Book, diagnostics: Diagnostics, refs: dict[str, int]) -> tuple[Any, Any, Pass]:
@@ -137,7 +141,7 @@ def _single(book: Book, diagnostics: Diagnostics, refs: dict[str, int]) -> tuple
     the pass (the first page of every chapter a "see page" number names)."""
     html, chapter_count, printed = _render_html(book, diagnostics, refs)
     settings = _settings(book)
-    fetcher = LocalOnlyFetcher(list(settings.roots))
+    fetcher = LocalOnlyFetcher(list(settings.roots), settings.book)
     logger = logging.getLogger("weasyprint")
     handler = _CollectWarnings()
     logger.addHandler(handler)
@@ -227,8 +231,10 @@ def _write_chaptered(
     """One pass of the chaptered build, "see page" numbers from ``refs``; the book is
     written when ``keep`` says so of the pass's chapters as laid out."""
     plan = assemble(book)
-    styles = [p.as_uri() for p in stylesheets(book, PDF_STYLES)]
-    renderer = PrintRenderer(plan, PrintTarget(), diagnostics, refs, chapter_overrides(styles))
+    styles = [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)]
+    renderer = PrintRenderer(
+        plan, PrintTarget(book.root), diagnostics, refs, chapter_overrides(styles)
+    )
     cache = _cache(book, options, refs, renderer.printed)
     renderer.live = cache.live  # links back to chapters laid out already print their page
     opening = [renderer.render(chapter) for chapter in plan.opening]

@@ -305,7 +305,7 @@ def build_chaptered(
         work = Path(temp)
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
         fonts_dir.mkdir(exist_ok=True)
-        settings = RenderSettings(settings.roots, settings.base_url, fonts_dir)
+        settings = dataclasses.replace(settings, fonts_dir=fonts_dir)
         count = workers or cores()
         build = Build(plan, maker, renderer, settings, work, count, progress, cache)
         light = light_chapters(plan, renderer.target)

@@ -171,6 +171,7 @@ class RenderSettings:
     roots: tuple[Path, ...]  # where files may be read from
     base_url: str
     fonts_dir: Path  # the original of every font a chapter uses, by its SHA-256
+    book: Path | None = None  # the content folder (resolved), which BOOK_URL stands for
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,7 @@ def first_page_after(front_pages: int) -> int:
 
 def front_length(html: str, settings: RenderSettings) -> int:
     """Lay out (not draw) the front matter: its number of pages."""
-    fetcher = LocalOnlyFetcher(list(settings.roots))
+    fetcher = LocalOnlyFetcher(list(settings.roots), settings.book)
     logger = logging.getLogger("weasyprint")
     handler = _CollectWarnings()  # the front matter's warnings come from its real layout
     logger.addHandler(handler)
@@ -271,7 +272,7 @@ def start_build(html: str, settings: RenderSettings) -> None:
     (``html`` is one of its documents) here, for every process forked from this one."""
     weasy_styles.new_build()
     install_hook()
-    fetcher = LocalOnlyFetcher(list(settings.roots))
+    fetcher = LocalOnlyFetcher(list(settings.roots), settings.book)
     weasy_styles.warm(html, settings.base_url, fetcher, settings)
 
 
@@ -291,7 +292,7 @@ def render(
     if numbering is not None:
         _CURRENT.chapters = dict(zip(task.chapter_ids, task.chapter_numbers, strict=False))
     try:
-        fetcher = LocalOnlyFetcher(list(settings.roots))
+        fetcher = LocalOnlyFetcher(list(settings.roots), settings.book)
         with weasy_styles.shared(settings) as font_config:
             document = weasyprint.HTML(
                 string=task.html, base_url=settings.base_url, url_fetcher=fetcher

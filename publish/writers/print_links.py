@@ -31,6 +31,7 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics
 from publish.render.chapters import ChapterRenderer, RenderedChapter, RenderedComment
 from publish.render.typography import breakable_url
+from publish.writers.fetch import file_url
 from publish.writers.pdf_numbers import COUNTER, override_css
 
 SEE_PAGE = {"en": "see page", "de": "siehe Seite", "fr": "voir page"}
@@ -54,8 +55,9 @@ def chapter_overrides(stylesheet_urls: list[str]) -> str:
 class PrintTarget:
     """Links and images inside the PDF; remembers which chapter each cross-link leads to."""
 
-    def __init__(self) -> None:
+    def __init__(self, book: Path | None = None) -> None:
         self.chapter_of: dict[str, str] = {}  # href -> the linked chapter's id
+        self.book = book  # the content folder: its images are named under BOOK_URL
 
     def chapter_href(self, chapter: Chapter, fragment: str | None) -> str:
         href = f"#{fragment or chapter.id}"
@@ -63,7 +65,7 @@ class PrintTarget:
         return href
 
     def image_href(self, source: Path) -> str:
-        return source.as_uri()
+        return file_url(source, self.book)
 
 
 def _plain(text: str) -> str:

@@ -31,7 +31,7 @@ from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
 from publish.render.markup import smart_text
 from publish.render.templates import default_styles_dir, environment
-from publish.writers.fetch import LocalOnlyFetcher
+from publish.writers.fetch import LocalOnlyFetcher, file_url
 from publish.writers.output import atomic_output
 
 TEMPLATE = "pdf/wrap_cover.html.j2"
@@ -161,7 +161,7 @@ def write_cover_pdf(
             colours = _Colours(_hex(palette.ground), _hex(palette.ink))
         html = _html(book, g, colours, image, pages)
         roots = [default_styles_dir(), Path(scratch)] + ([book.root] if book.root else [])
-        _render(html, roots, path, diagnostics)
+        _render(html, roots, image.parent, path, diagnostics)
     final = Path(path)
     return CoverResult(
         path=final,
@@ -183,7 +183,9 @@ def _html(book: Book, g: Geometry, colours: _Colours, image: Path, pages: int) -
         "book": view,
         "g": g,
         "colours": colours,
-        "front": image.as_uri(),
+        # by a URL that does not name the folder it is in (a temporary one, or the
+        # content folder): the PDF names the image after it, and must be the same each time
+        "front": file_url(image, image.parent),
         "front_alt": labels["cover_alt"].format(title=view.title, author=view.author),
         # Not used by the default template any more (the front always fills its panel and
         # bleed); kept for a book's own copy of an earlier wrap_cover.html.j2, which reads it.
@@ -195,7 +197,9 @@ def _html(book: Book, g: Geometry, colours: _Colours, image: Path, pages: int) -
     return environment(book).get_template(TEMPLATE).render(**context)
 
 
-def _render(html: str, roots: list[Path], path: str | Path, diagnostics: Diagnostics) -> None:
+def _render(
+    html: str, roots: list[Path], front: Path, path: str | Path, diagnostics: Diagnostics
+) -> None:
     messages: list[str] = []
 
     class Collect(logging.Handler):
@@ -209,7 +213,7 @@ def _render(html: str, roots: list[Path], path: str | Path, diagnostics: Diagnos
         document = weasyprint.HTML(
             string=html,
             base_url=default_styles_dir().as_uri() + "/",
-            url_fetcher=LocalOnlyFetcher(roots),
+            url_fetcher=LocalOnlyFetcher(roots, front),
         ).render()
     finally:
         logger.removeHandler(handler)
