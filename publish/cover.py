@@ -17,12 +17,14 @@ import io
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from publish.model import Book
 from publish.render.markup import smart_text
 from publish.render.templates import default_styles_dir
+
+if TYPE_CHECKING:  # Pillow is imported where a cover is drawn: a rebuild draws none
+    from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1600, 2560  # the e-book's cover, and the design's units
 MARGIN = 150  # the text block's distance from the edges
@@ -85,6 +87,8 @@ PALETTES = (
 @cache
 def _font(style: str, size: int) -> ImageFont.FreeTypeFont:
     path = default_styles_dir() / "fonts" / f"LinLibertine_{style}.otf"
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(path), size)
 
 
@@ -249,6 +253,8 @@ def draw_cover(
     if canvas.width < 1 or canvas.height < 1:
         raise ValueError(f"no room for a cover in {size[0]} x {size[1]} px less {bleed}")
     colours = palette_for(book)
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", size, colours.ground)
     draw = ImageDraw.Draw(image)
     _frame(draw, colours.accent, canvas)

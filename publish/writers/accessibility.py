@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from PIL import Image
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -93,6 +92,8 @@ def animated(data: bytes, name: str) -> bool:
     """Whether an image has more than one frame (an animated GIF, PNG or WebP)."""
     if not name.lower().endswith((".gif", ".png", ".webp")):
         return False
+    from PIL import Image  # here: most books have no such image, and a rebuild reads none
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             return bool(getattr(image, "is_animated", False))
