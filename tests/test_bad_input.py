@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publish import PublishError, load_book
+from publish import Diagnostics, PublishError, load_book, write_pdf
 from publish.cli import cli
 from publish.limits import MAX_FILE_BYTES, MAX_THREAD_DEPTH
 from publish.writers.epub import write_epub
@@ -291,3 +291,18 @@ def test_bad_usage_exits_2_without_a_traceback(args: list[str]) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code in (0, 2) if not args or args == ["--strict"] else result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_an_image_that_cannot_be_read_is_named_where_it_is(tmp_path: Path) -> None:
+    """WeasyPrint is given the book's files under a URL that does not name the folder
+    (the PDF must not depend on it); its warning about a picture it cannot read names the
+    file where it is, in both builds."""
+    root = make_book(tmp_path / "book", {"p/index.md": GOOD + "\\n![A picture](broken.png)\\n"})
+    (root / "posts" / "p" / "broken.png").write_bytes(b"not a picture at all")
+    for single in (False, True):
+        diagnostics = Diagnostics()
+        book = load_book(root, diagnostics)
+        write_pdf(book, tmp_path / "b.pdf", diagnostics, single_document=single)
+        said = [w.message for w in diagnostics.warnings if w.code == "pdf-layout"]
+        assert any((root / "posts" / "p" / "broken.png").resolve().as_uri() in m for m in said)
+        assert not any(".publish-book" in m for m in said), said

@@ -29,6 +29,12 @@ def file_url(path: Path, book: Path | None) -> str:
     return path.as_uri()
 
 
+def as_found(message: str, book: Path | None) -> str:
+    """A WeasyPrint message naming a file under :data:`BOOK_URL` with the file's own URL
+    put back (in the content folder ``book``), for the reader who must find it."""
+    return message.replace(BOOK_URL, book.as_uri() + "/") if book is not None else message
+
+
 class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
     """Serves the files inside ``roots``; with ``book`` (the content folder, one of the
     roots), :data:`BOOK_URL` stands for it."""

@@ -30,7 +30,7 @@ from publish.render.book import book_view, build_moment, labels_for
 from publish.render.chapters import RenderedChapter
 from publish.render.templates import default_styles_dir, environment, stylesheets
 from publish.writers import weasy_fixes
-from publish.writers.fetch import BOOK_URL, LocalOnlyFetcher, file_url
+from publish.writers.fetch import BOOK_URL, LocalOnlyFetcher, as_found, file_url
 from publish.writers.output import atomic_output
 from publish.writers.pdf_book import build_chaptered
 from publish.writers.pdf_cache import environment_key
@@ -151,7 +151,7 @@ def _single(book: Book, diagnostics: Diagnostics, refs: dict[str, int]) -> tuple
     finally:
         logger.removeHandler(handler)
     for message in handler.messages:
-        diagnostics.warn("pdf-layout", message)
+        diagnostics.warn("pdf-layout", as_found(message, settings.book))
     wanted = {name for name, _ in printed}
     found: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):

@@ -35,6 +35,7 @@ from publish.errors import Diagnostics, PublishError
 from publish.processes import cores
 from publish.progress import Progress
 from publish.render.chapters import ChapterRenderer, RenderedChapter
+from publish.writers.fetch import as_found
 from publish.writers.forked import run_forked
 from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
@@ -349,9 +350,8 @@ def build_chaptered(
             break
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
-        _report(
-            front.warnings + tuple(m for r in chapters for m in r.chapter.warnings), diagnostics
-        )
+        warnings = front.warnings + tuple(m for r in chapters for m in r.chapter.warnings)
+        _report(warnings, settings.book, diagnostics)
         pages = run_forked(
             lambda: _write_book(output, front, light, chapters, fonts_dir, clock, built),
             "joining the pages",
@@ -361,11 +361,12 @@ def build_chaptered(
         return Laid(pages, found, written=True)
 
 
-def _report(messages: tuple[str, ...], diagnostics: Diagnostics) -> None:
-    """WeasyPrint's warnings, each once: a stylesheet's is said by every document."""
+def _report(messages: tuple[str, ...], book: Path | None, diagnostics: Diagnostics) -> None:
+    """WeasyPrint's warnings, each once: a stylesheet's is said by every document. (They
+    are kept as said, files under BOOK_URL, and name the files where they are now.)"""
     for message, times in Counter(messages).items():
         where = f" (in {times} of the book's documents)" if times > 1 else ""
-        diagnostics.warn("pdf-layout", message + where)
+        diagnostics.warn("pdf-layout", as_found(message, book) + where)
 
 
 def _write_book(

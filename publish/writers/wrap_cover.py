@@ -31,7 +31,7 @@ from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
 from publish.render.markup import smart_text
 from publish.render.templates import default_styles_dir, environment
-from publish.writers.fetch import LocalOnlyFetcher, file_url
+from publish.writers.fetch import LocalOnlyFetcher, as_found, file_url
 from publish.writers.output import atomic_output
 
 TEMPLATE = "pdf/wrap_cover.html.j2"
@@ -218,7 +218,7 @@ def _render(
     finally:
         logger.removeHandler(handler)
     for message in messages:
-        diagnostics.warn("pdf-layout", message)
+        diagnostics.warn("pdf-layout", as_found(message, front))
     with atomic_output(path) as temp:
         document.write_pdf(temp)
 
