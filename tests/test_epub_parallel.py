@@ -235,3 +235,39 @@ def test_the_caches_do_not_depend_on_how_the_folder_is_spelled(
         assert (tmp_path / f"again-{n}.epub").read_bytes() == (tmp_path / "first.epub").read_bytes()
         assert sorted(p.name for p in cache.rglob("*")) == stored
     assert any(w.startswith("content/posts/post-06/comments/") for w in first)
+
+
+def test_the_next_days_rebuild_renders_nothing_again_unless_a_chapter_shows_the_day(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The colophon shows the build's day; the chapters do not, so a rebuild the next day
+    keeps them all. A chapter template of the book's own that shows the day makes every
+    chapter again, with the new day."""
+    cache = tmp_path / "cache"
+    rendered: list[str] = []
+    record = pool.record
+
+    def counting(renderer: object, chapter: object, *more: object) -> object:
+        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
+        return record(renderer, chapter, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "record", counting)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    _build(blog, tmp_path / "first.epub", workers=1, cache=cache)
+    assert len(rendered) == 12
+    rendered.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))  # the next day
+    _build(blog, tmp_path / "next.epub", workers=1, cache=cache)
+    assert rendered == []
+    _build(blog, tmp_path / "fresh.epub", workers=1)
+    assert (tmp_path / "next.epub").read_bytes() == (tmp_path / "fresh.epub").read_bytes()
+    partial = Path(pool.__file__).parent.parent / "templates" / "partials" / "chapter.html.j2"
+    own = blog / "templates" / "partials" / "chapter.html.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text(partial.read_text() + '<p class="made">{{ book.built_text }}</p>\n')
+    _build(blog, tmp_path / "own.epub", workers=1, cache=cache)
+    rendered.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 2 * 86400))
+    _build(blog, tmp_path / "own-next.epub", workers=1, cache=cache)
+    assert len(rendered) == 12
+    assert "November 16, 2023" in epub_text(tmp_path / "own-next.epub", _chapter(1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from publish.model import Book
 
@@ -51,3 +52,23 @@ def environment(book: Book) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def mentions(env: jinja2.Environment, name: str, word: str) -> bool:
+    """Whether ``word`` is in template ``name`` or in any it extends, includes or imports
+    (a name given by an expression, which cannot be followed, counts as a mention)."""
+    seen = {name}
+    waiting = [name]
+    while waiting:
+        loader = env.loader
+        assert loader is not None
+        source = loader.get_source(env, waiting.pop())[0]
+        if word in source:
+            return True
+        for found in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if found is None:
+                return True
+            if found not in seen:
+                seen.add(found)
+                waiting.append(found)
+    return False

@@ -32,7 +32,7 @@ from publish.render.book import BookView, book_view, build_moment, labels_for
 from publish.render.cache import RenderCache, render_cache
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.render.pool import Done, render_pages
-from publish.render.templates import environment, stylesheets
+from publish.render.templates import environment, mentions, stylesheets
 from publish.writers.accessibility import (
     A11yFacts,
     accessibility_metadata,
@@ -191,8 +191,11 @@ class _EpubBuilder:
 
     def _page_key(self) -> str:
         """What a chapter's document shows besides the chapter: the book's title and the
-        like, the labels, the stylesheets' names (the day of the build, not its time)."""
+        like, the labels, the stylesheets' names; the day of the build (not its time) only
+        when the chapter's templates name it, so the next day's rebuild keeps the rest."""
         view = dataclasses.replace(self.view, built=datetime(2000, 1, 1))
+        if not mentions(self.env, "epub/chapter.xhtml.j2", "built"):
+            view = dataclasses.replace(view, built_text="")
         return repr((view, sorted(self.labels.items()), [name for _, name in self.css]))
 
     def chapter_page(self, ch: RenderedChapter, images: dict[str, Path]) -> tuple[bytes, Any]:
