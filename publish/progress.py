@@ -2,11 +2,13 @@
 
 It shows only when standard error is a terminal, and only once a build has run for more
 than a second (short builds stay quiet). ``PUBLISH_PROGRESS=0`` turns it off, ``=1`` on.
+``PUBLISH_TIMINGS=1`` prints how long each step of a build took (:class:`StepClock`).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from types import TracebackType
@@ -64,3 +66,19 @@ class Progress:
     ) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+class StepClock:
+    """``PUBLISH_TIMINGS=1``: how long each step took, and this process's peak memory
+    so far (its high-water resident size), on standard error."""
+
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("PUBLISH_TIMINGS", "") not in ("", "0")
+        self.last = time.perf_counter()
+
+    def mark(self, step: str) -> None:
+        now = time.perf_counter()
+        if self.enabled:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"pdf: {step}: {now - self.last:.2f} s, peak {peak:.0f} MB", file=sys.stderr)
+        self.last = now

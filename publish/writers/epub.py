@@ -12,14 +12,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import mimetypes
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ebooklib import epub
 
@@ -28,7 +26,7 @@ from publish.cover import cover_image
 from publish.errors import Diagnostics, default_diagnostics
 from publish.model import Book
 from publish.pagination import PageBreak, insert_page_breaks
-from publish.render.book import BookView, book_view, build_moment, labels_for
+from publish.render.book import book_view, build_moment, labels_for
 from publish.render.cache import RenderCache, render_cache
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.render.pool import Done, render_pages
@@ -41,8 +39,17 @@ from publish.writers.accessibility import (
     semanticate,
     serialize,
 )
+from publish.writers.epub_package import (
+    TocEntry,
+    media_type,
+    ncx_entry,
+    reproducible_zip,
+    set_metadata,
+    toc_tree,
+    xhtml_item,
+)
 from publish.writers.output import atomic_output
-from publish.writers.zipout import ZipWriter, pack, unpack
+from publish.writers.zipout import pack, unpack
 
 EPUB_STYLES = ("book.css", "epub.css")
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/svg+xml", "image/webp"}
@@ -82,59 +89,6 @@ class EpubResult:
     path: Path
     chapters: int
     bytes: int
-
-
-def _media_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def _xhtml(uid: str, name: str, content: str | bytes) -> epub.EpubItem:
-    return epub.EpubItem(
-        uid=uid,
-        file_name=f"text/{name}",
-        media_type="application/xhtml+xml",
-        content=content.encode() if isinstance(content, str) else content,
-    )
-
-
-def _metadata(out: epub.EpubBook, view: BookView, book: Book) -> None:
-    out.set_identifier(view.identifier)
-    out.set_title(view.title)
-    out.set_language(book.language)
-    out.add_author(book.author)
-    if book.publisher:
-        out.add_metadata("DC", "publisher", book.publisher)
-    if book.description:
-        out.add_metadata("DC", "description", book.description)
-    if book.date:
-        out.add_metadata("DC", "date", book.date.isoformat())
-    for tag in sorted({t for p in book.posts for t in p.tags})[:20]:
-        out.add_metadata("DC", "subject", tag)
-
-
-def _finish_opf(opf: bytes, language: str) -> bytes:
-    """What ebooklib cannot say: the package's language (``xml:lang``) for its metadata."""
-    attribute = f' xml:lang="{language}"'.encode()
-    return opf.replace(b"<package ", b"<package" + attribute + b" ", 1)
-
-
-def _reproducible_zip(
-    data: IO[bytes], target: Path, moment: datetime, language: str, packed: dict[str, bytes]
-) -> None:
-    """Write ebooklib's zip again: mimetype first and stored, fixed timestamps, the rest
-    sorted; the entries in ``packed`` (by name) are taken as they are (:func:`pack`)."""
-    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    with zipfile.ZipFile(data) as source, target.open("wb") as out, ZipWriter(out, stamp) as dest:
-        names = source.namelist()
-        dest.add("mimetype", source.read("mimetype"), stored=True)
-        for name in sorted(n for n in names if n != "mimetype"):
-            if name in packed:
-                dest.add_packed(name, packed[name])
-                continue
-            content = source.read(name)
-            if name == "EPUB/content.opf":
-                content = _finish_opf(content, language)
-            dest.add(name, content)
 
 
 @dataclass(frozen=True)
@@ -178,7 +132,7 @@ class _EpubBuilder:
         from its title, subtitle and author (kept in the cache: drawing it takes 0.1 s)."""
         cover = self.book.cover
         if cover is not None:
-            return f"images/cover{cover.suffix.lower()}", cover.read_bytes(), _media_type(cover)
+            return f"images/cover{cover.suffix.lower()}", cover.read_bytes(), media_type(cover)
         book = self.book
         if self.cache is None:
             return "images/cover.png", cover_image(book), "image/png"
@@ -236,13 +190,13 @@ class _EpubBuilder:
     def _add_page(
         self, out: epub.EpubBook, spine: list[Any], uid: str, name: str, content: str | bytes
     ) -> epub.EpubItem:
-        item = _xhtml(uid, name, content)
+        item = xhtml_item(uid, name, content)
         out.add_item(item)
         spine.append(item)
         return item
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
-        _metadata(out, self.view, self.book)
+        set_metadata(out, self.view, self.book)
         self.cover = self._cover_image()  # before the render cache is pruned
         done = render_pages(
             ChapterRenderer(self.plan, self.target, self.diagnostics),
@@ -307,11 +261,11 @@ class _EpubBuilder:
                 epub.EpubItem(
                     uid=f"img-{name.split('-')[0]}",
                     file_name=f"images/{name}",
-                    media_type=_media_type(source),
+                    media_type=media_type(source),
                     content=source.read_bytes(),
                 )
             )
-        out.toc = [_ncx(entry) for entry in _toc_tree(chapters)]
+        out.toc = [ncx_entry(entry) for entry in toc_tree(chapters)]
         out.add_item(epub.EpubNcx())
         out.add_item(self._nav(chapters))  # in the manifest; our contents page is in the spine
         if self.page_list:  # the print edition the page numbers come from
@@ -348,7 +302,7 @@ class _EpubBuilder:
 
     def _nav(self, chapters: list[RenderedChapter]) -> epub.EpubItem:
         """The navigation document: contents, landmarks (and, later, the print pages)."""
-        toc = _toc_tree(chapters)
+        toc = toc_tree(chapters)
         toc.append(TocEntry("text/colophon.xhtml", self.labels["colophon"]))
         landmarks = [("cover", "text/cover.xhtml", self.labels["cover"])]
         landmarks.append(("titlepage", "text/titlepage.xhtml", self.labels["title_page"]))
@@ -387,35 +341,6 @@ class _EpubBuilder:
                 cover_alt=alt, body_type="cover",
             ),
         )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    href: str
-    title: str
-    children: list[TocEntry] = field(default_factory=list)
-
-
-def _toc_tree(chapters: list[RenderedChapter]) -> list[TocEntry]:
-    """The contents: chapters in order, a part's chapters under its title page."""
-    toc: list[TocEntry] = []
-    part: TocEntry | None = None  # the part being filled
-    for ch in chapters:
-        if ch.chapter.part is not None:
-            part = TocEntry(f"text/{ch.chapter.part.id}.xhtml", ch.chapter.part.title)
-            toc.append(part)
-        elif not ch.chapter.is_post:
-            part = None  # back matter is not in the last part
-        entry = TocEntry(f"text/{ch.chapter.file_name}", ch.title)
-        (part.children if part is not None else toc).append(entry)
-    return toc
-
-
-def _ncx(entry: TocEntry) -> Any:
-    uid = "toc-" + entry.href.removeprefix("text/").removesuffix(".xhtml")
-    if not entry.children:
-        return epub.Link(entry.href, entry.title, uid)
-    return (epub.Section(entry.title, entry.href), [_ncx(child) for child in entry.children])
 
 
 def write_epub(
@@ -458,6 +383,6 @@ def write_epub(
         )
         del out
         packed.seek(0)
-        _reproducible_zip(packed, temp, builder.built, book.language, builder.packed)
+        reproducible_zip(packed, temp, builder.built, book.language, builder.packed)
     final = Path(path)
     return EpubResult(path=final, chapters=len(chapters), bytes=final.stat().st_size)

@@ -18,9 +18,6 @@ from __future__ import annotations
 import concurrent.futures as futures
 import dataclasses
 import multiprocessing
-import os
-import resource
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -33,7 +30,7 @@ from typing import Any
 from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
 from publish.processes import cores
-from publish.progress import Progress
+from publish.progress import Progress, StepClock
 from publish.render.chapters import ChapterRenderer, RenderedChapter
 from publish.writers.fetch import as_found
 from publish.writers.forked import run_forked
@@ -301,7 +298,7 @@ def build_chaptered(
     out (the pages then count the front matter as it was guessed). ``built`` is the
     book's creation time in the PDF's metadata (else the front matter's)."""
     install_hook()  # here, so a WeasyPrint it does not fit fails with a clear error
-    clock = _Clock()
+    clock = StepClock()
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
         work = Path(temp)
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
@@ -375,7 +372,7 @@ def _write_book(
     light: list[RenderedChapter],
     chapters: list[Rendered],
     fonts_dir: Path,
-    clock: _Clock,
+    clock: StepClock,
     built: datetime | None,
 ) -> int:
     """Join the pages, subset the fonts for the whole book, write it; its page count.
@@ -389,22 +386,6 @@ def _write_book(
     joiner.save(output, subsets, built)
     clock.mark("written")
     return joiner.count
-
-
-class _Clock:
-    """``PUBLISH_TIMINGS=1``: how long each step took, and this process's peak memory
-    so far (its high-water resident size), on standard error."""
-
-    def __init__(self) -> None:
-        self.enabled = os.environ.get("PUBLISH_TIMINGS", "") not in ("", "0")
-        self.last = time.perf_counter()
-
-    def mark(self, step: str) -> None:
-        now = time.perf_counter()
-        if self.enabled:
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"pdf: {step}: {now - self.last:.2f} s, peak {peak:.0f} MB", file=sys.stderr)
-        self.last = now
 
 
 def _join(
