@@ -60,6 +60,20 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "MIN_PARALLEL", 1)
 
 
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the chapters rendered (not taken from the cache), in order."""
+    titles: list[str] = []
+    record = pool.record
+
+    def counting(renderer: object, chapter: object, *more: object) -> object:
+        titles.append(chapter.post.title)  # type: ignore[attr-defined]
+        return record(renderer, chapter, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "record", counting)
+    return titles
+
+
 def _build(content: Path, out: Path, **options: object) -> list[str]:
     diagnostics = Diagnostics()
     write_epub(load_book(content, diagnostics), out, diagnostics, **options)  # type: ignore[arg-type]
@@ -88,21 +102,14 @@ def test_workers_and_cache_give_the_same_book(
 
 
 def test_a_rebuild_renders_only_the_edited_post(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendered: list[str]
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     cache = tmp_path / "cache"
     _build(blog, tmp_path / "first.epub", cache=cache)
     post = blog / "posts" / "post-12" / "index.md"  # the last: no other post links to it
     post.write_text(post.read_text().replace("12th post", "twelfth post, edited"))
-    rendered: list[str] = []
-    record = pool.record
-
-    def counting(renderer: object, chapter: object, *more: object) -> object:
-        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
-        return record(renderer, chapter, *more)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pool, "record", counting)
+    rendered.clear()
     _build(blog, tmp_path / "second.epub", workers=1, cache=cache)
     assert rendered == ['Post 12: "quoted" -- dashed']
     assert "twelfth post, edited" in epub_text(tmp_path / "second.epub", _chapter(12))
@@ -208,7 +215,7 @@ def _cli_build(content: Path, out: Path, cache: Path) -> list[str]:
 
 
 def test_the_caches_do_not_depend_on_how_the_folder_is_spelled(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendered: list[str]
 ) -> None:
     """``content``, ``./content/`` and the absolute path are one book to the caches: a
     build under one spelling reads and renders nothing again under another, prunes none
@@ -218,14 +225,7 @@ def test_the_caches_do_not_depend_on_how_the_folder_is_spelled(
     cache = tmp_path / "cache"
     first = _cli_build(Path("content"), tmp_path / "first.epub", cache)
     stored = sorted(p.name for p in cache.rglob("*"))
-    rendered: list[str] = []
-    record = pool.record
-
-    def counting(renderer: object, chapter: object, *more: object) -> object:
-        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
-        return record(renderer, chapter, *more)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pool, "record", counting)
+    rendered.clear()
     read: list[Path] = []
     monkeypatch.setattr(content_module, "read_post", lambda entry, *a: read.append(entry))
     for n, spelling in enumerate([blog, Path("./content/"), cache / ".." / "content"]):
@@ -238,20 +238,12 @@ def test_the_caches_do_not_depend_on_how_the_folder_is_spelled(
 
 
 def test_the_next_days_rebuild_renders_nothing_again_unless_a_chapter_shows_the_day(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendered: list[str]
 ) -> None:
     """The colophon shows the build's day; the chapters do not, so a rebuild the next day
     keeps them all. A chapter template of the book's own that shows the day makes every
     chapter again, with the new day."""
     cache = tmp_path / "cache"
-    rendered: list[str] = []
-    record = pool.record
-
-    def counting(renderer: object, chapter: object, *more: object) -> object:
-        rendered.append(chapter.post.title)  # type: ignore[attr-defined]
-        return record(renderer, chapter, *more)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pool, "record", counting)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     _build(blog, tmp_path / "first.epub", workers=1, cache=cache)
     assert len(rendered) == 12
