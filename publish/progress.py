@@ -69,10 +69,11 @@ class Progress:
 
 
 class StepClock:
-    """``PUBLISH_TIMINGS=1``: how long each step took, and this process's peak memory
-    so far (its high-water resident size), on standard error."""
+    """``PUBLISH_TIMINGS=1``: how long each step of the ``what`` build took, and this
+    process's peak memory so far (its high-water resident size), on standard error."""
 
-    def __init__(self) -> None:
+    def __init__(self, what: str) -> None:
+        self.what = what
         self.enabled = os.environ.get("PUBLISH_TIMINGS", "") not in ("", "0")
         self.last = time.perf_counter()
 
@@ -80,5 +81,7 @@ class StepClock:
         now = time.perf_counter()
         if self.enabled:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"pdf: {step}: {now - self.last:.2f} s, peak {peak:.0f} MB", file=sys.stderr)
+            print(
+                f"{self.what}: {step}: {now - self.last:.2f} s, peak {peak:.0f} MB", file=sys.stderr
+            )
         self.last = now

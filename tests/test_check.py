@@ -15,7 +15,7 @@ from publish.check.glyphs import book_face_cmap, missing
 from publish.check.media import inches
 from publish.cli import cli
 from publish.render.chapters import ChapterRenderer
-from publish.writers.pdf import PdfTarget
+from publish.writers.print_links import PrintTarget
 
 from helpers import REPO, make_book, write
 
@@ -337,7 +337,7 @@ def test_an_empty_page_of_matter_is_named_for_what_it_is(tmp_path: Path) -> None
     assert {f.file.name: f.message for f in found if f.file} == expected
     diagnostics = Diagnostics()
     plan = assemble(load_book(root))
-    renderer = ChapterRenderer(plan, PdfTarget(), diagnostics)
+    renderer = ChapterRenderer(plan, PrintTarget(), diagnostics)
     for chapter in plan.opening + plan.chapters:
         renderer.render(chapter)
     warned = {w.file.name: w.message for w in diagnostics.warnings if w.file}

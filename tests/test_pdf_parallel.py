@@ -230,12 +230,13 @@ def test_placeholders_take_no_line() -> None:
     from publish.errors import Diagnostics
     from publish.render.chapters import ChapterRenderer
     from publish.render.templates import environment
-    from publish.writers.pdf import FIXED_MOMENT, PdfTarget, _context
+    from publish.writers.pdf import FIXED_MOMENT, _context
     from publish.writers.pdf_html import DocumentMaker
+    from publish.writers.print_links import PrintTarget
 
     book = load_book(REPO / "content")
     plan = assemble(book)
-    renderer = ChapterRenderer(plan, PdfTarget(), Diagnostics())
+    renderer = ChapterRenderer(plan, PrintTarget(), Diagnostics())
     maker = DocumentMaker(environment(book), _context(book), _context(book, FIXED_MOMENT))
     found = 0
     for chapter in plan.chapters:

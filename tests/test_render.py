@@ -9,13 +9,13 @@ from lxml import etree
 from publish import Diagnostics, load_book
 from publish.assembly import assemble
 from publish.render.chapters import MAX_NEST, ChapterRenderer, RenderedComment
-from publish.writers.pdf import PdfTarget
+from publish.writers.print_links import PrintTarget
 
 from helpers import make_book
 
 
 def _render(root: Path) -> list:  # type: ignore[type-arg]
-    return ChapterRenderer(assemble(load_book(root)), PdfTarget(), Diagnostics()).render_all()
+    return ChapterRenderer(assemble(load_book(root)), PrintTarget(), Diagnostics()).render_all()
 
 
 def test_deep_threads_nest_to_a_limit_then_say_whom_they_answer(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_links_to_posts_by_url_path_and_file(tmp_path: Path) -> None:
     }
     diagnostics = Diagnostics()
     plan = assemble(load_book(make_book(tmp_path, posts)))
-    b = ChapterRenderer(plan, PdfTarget(), diagnostics).render(plan.chapters[1])
+    b = ChapterRenderer(plan, PrintTarget(), diagnostics).render(plan.chapters[1])
     assert str(b.body).count(f'href="#{plan.chapters[0].id}"') == 3
     assert 'href="https://elsewhere.example/"' in b.body
     assert "missing.md" not in b.body and ">nowhere<" in b.body

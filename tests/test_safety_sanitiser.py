@@ -22,7 +22,7 @@ from publish.render.markup import (
     to_safe_html,
 )
 from publish.render.xhtml import Place, to_xhtml
-from publish.writers.pdf import PdfTarget
+from publish.writers.print_links import PrintTarget
 
 from helpers import write
 
@@ -155,7 +155,7 @@ def _place(diagnostics: Diagnostics, tmp_path: Path) -> Place:
     post = Post(slug="p", title="P", date=datetime(2020, 1, 1), body=Body("x"),
                 source=tmp_path / "p.md", base_dir=tmp_path)  # fmt: skip
     plan = assemble(Book(title="T", author="A", language="en", posts=(post,), root=tmp_path))
-    return Place(plan, PdfTarget(), "p", tmp_path, tmp_path / "p.md", diagnostics)
+    return Place(plan, PrintTarget(), "p", tmp_path, tmp_path / "p.md", diagnostics)
 
 
 def _depth(root: etree._Element) -> int:

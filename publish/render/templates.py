@@ -57,11 +57,11 @@ def environment(book: Book) -> jinja2.Environment:
 def mentions(env: jinja2.Environment, name: str, word: str) -> bool:
     """Whether ``word`` is in template ``name`` or in any it extends, includes or imports
     (a name given by an expression, which cannot be followed, counts as a mention)."""
+    loader = env.loader
+    assert loader is not None
     seen = {name}
     waiting = [name]
     while waiting:
-        loader = env.loader
-        assert loader is not None
         source = loader.get_source(env, waiting.pop())[0]
         if word in source:
             return True

@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BOOK_URL = "file:///.publish-book/"  # the content folder, wherever it is
+_BOOK_PATH = urlsplit(BOOK_URL).path.removesuffix("/")  # "/.publish-book"
 
 
 def file_url(path: Path, book: Path | None) -> str:
@@ -45,13 +46,16 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
         self.book = book.resolve() if book is not None else None
         self.refused: list[str] = []
 
+    def _in_book(self, url: str) -> bool:
+        return self.book is not None and url.startswith(BOOK_URL)
+
     def allowed(self, url: str) -> Path | None:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
         name = unquote(parts.path)
-        if self.book is not None and url.startswith(BOOK_URL):
-            name = str(self.book / name[len(urlsplit(BOOK_URL).path) :])
+        if self._in_book(url):
+            name = str(self.book) + name.removeprefix(_BOOK_PATH)
         path = Path(name).resolve()  # follows symbolic links, folds ".."
         if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
             return path
@@ -64,5 +68,5 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
             raise ValueError(f"refused (not a file of this book): {url[:200]}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # Under BOOK_URL, what the file names relatively stays under it.
-        where = url if self.book is not None and url.startswith(BOOK_URL) else path.as_uri()
+        where = url if self._in_book(url) else path.as_uri()
         return URLFetcherResponse(where, path.read_bytes(), {"Content-Type": kind})

@@ -23,7 +23,7 @@ from typing import Any
 import weasyprint
 
 from publish import printspec
-from publish.assembly import Chapter, assemble
+from publish.assembly import assemble
 from publish.errors import Diagnostics, PublishError, default_diagnostics
 from publish.model import Book
 from publish.render.book import book_view, build_moment, labels_for
@@ -44,18 +44,9 @@ PDF_STYLES = ("book.css", "print.css")
 FIXED_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class PdfTarget:
-    """Links and images inside the one PDF document (images of the content folder
-    ``book`` under BOOK_URL)."""
-
-    def __init__(self, book: Path | None = None) -> None:
-        self.book = book
-
-    def chapter_href(self, chapter: Chapter, fragment: str | None) -> str:
-        return f"#{fragment or chapter.id}"
-
-    def image_href(self, source: Path) -> str:
-        return file_url(source, self.book)
+def _stylesheet_urls(book: Book) -> list[str]:
+    """The PDF's stylesheets as its documents link them (the book's own under BOOK_URL)."""
+    return [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)]
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ def _context(
         "book": book_view(book, moment or build_moment()),
         "labels": labels_for(book.language),
         "epub": False,
-        "stylesheets": [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)],
+        "stylesheets": _stylesheet_urls(book),
         "pdf": resolved_options(book),
         "bleed": f"{printspec.BLEED_IN}in",
         "opening": opening or [],  # dedication, epigraph: before the contents
@@ -99,7 +90,7 @@ def _render_html(
     book: Book, diagnostics: Diagnostics, refs: dict[str, int] | None
 ) -> tuple[str, int, frozenset[tuple[str, int]]]:
     plan = assemble(book)
-    styles = [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)]
+    styles = _stylesheet_urls(book)
     overrides = chapter_overrides(styles) if refs is not None else ""
     renderer = PrintRenderer(plan, PrintTarget(book.root), diagnostics, refs, overrides)
     chapters = renderer.render_all()
@@ -231,7 +222,7 @@ def _write_chaptered(
     """One pass of the chaptered build, "see page" numbers from ``refs``; the book is
     written when ``keep`` says so of the pass's chapters as laid out."""
     plan = assemble(book)
-    styles = [file_url(p, book.root) for p in stylesheets(book, PDF_STYLES)]
+    styles = _stylesheet_urls(book)
     renderer = PrintRenderer(
         plan, PrintTarget(book.root), diagnostics, refs, chapter_overrides(styles)
     )

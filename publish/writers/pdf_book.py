@@ -298,7 +298,7 @@ def build_chaptered(
     out (the pages then count the front matter as it was guessed). ``built`` is the
     book's creation time in the PDF's metadata (else the front matter's)."""
     install_hook()  # here, so a WeasyPrint it does not fit fails with a clear error
-    clock = StepClock()
+    clock = StepClock("pdf")
     with tempfile.TemporaryDirectory(prefix="publish-pdf-") as temp:
         work = Path(temp)
         fonts_dir = cache.fonts_dir if cache is not None else work / "fonts"
