@@ -11,6 +11,9 @@ The fix lets that loop push only notes whose policy is ``auto``, so the line bre
 paragraph's rules say, notes and all. It is one condition in ``_linebox_layout``: the
 function is compiled again from WeasyPrint's own source with that line changed, and only
 when the line is there exactly as written; another WeasyPrint is left as it is.
+
+Installing it also sets dot leaders as one run of text (:mod:`weasy_leaders`), so every
+layout publish makes, one document or chaptered, has both.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import textwrap
 from typing import Any
 
 import weasyprint.layout.block as block
+
+from publish.writers import weasy_leaders
 
 _LOOP = "while report and context.current_page_footnotes:"
 _FIXED = (
@@ -34,6 +39,7 @@ def install() -> bool:
     global _installed
     if _installed is None:
         _installed = _patch()
+        weasy_leaders.install()
     return _installed
 
 
