@@ -11,7 +11,7 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics
 from publish.model import MATTER_KINDS, Body, Comment
 from publish.render.dates import date_and_time, iso, long_date
-from publish.render.markup import running_title, smart_text, to_safe_html
+from publish.render.markup import joined_safe_html, running_title, smart_text, to_safe_html
 from publish.render.typography import dress, dress_title
 from publish.render.xhtml import Place, Target, to_xhtml
 
@@ -75,7 +75,15 @@ class ChapterRenderer:
         self.diagnostics = diagnostics
         self.language = plan.book.language
 
-    def _html(self, body: Body, chapter: Chapter, prefix: str, comment: Comment | None) -> Markup:
+    def _html(
+        self,
+        body: Body,
+        chapter: Chapter,
+        prefix: str,
+        comment: Comment | None,
+        safe: str | None = None,
+    ) -> Markup:
+        """``body`` as the chapter shows it; ``safe``, its sanitised HTML if made already."""
         post = chapter.post
         place = Place(
             plan=self.plan,
@@ -85,14 +93,18 @@ class ChapterRenderer:
             source=comment.source if comment and comment.source else post.source,
             diagnostics=self.diagnostics,
         )
-        xhtml = to_xhtml(to_safe_html(body, self.diagnostics, place.source), place)
+        if safe is None:
+            safe = to_safe_html(body, self.diagnostics, place.source)
+        xhtml = to_xhtml(safe, place)
         return Markup(dress(xhtml, self.language))
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""
         roots: list[RenderedComment] = []
         path: list[RenderedComment] = []  # the comment shown at each level, on the way down
-        for n, (comment, depth, parent) in enumerate(_threads(chapter.post.comments), start=1):
+        threads = list(_threads(chapter.post.comments))
+        made = joined_safe_html([comment.body for comment, _, _ in threads])
+        for n, (comment, depth, parent) in enumerate(threads, start=1):
             prefix = f"{chapter.id}-c{n}"
             if comment.body.is_empty():
                 self.diagnostics.warn(
@@ -103,7 +115,7 @@ class ChapterRenderer:
                 author=comment.author,
                 date_text=date_and_time(comment.date, self.language),
                 date_iso=iso(comment.date),
-                body=self._html(comment.body, chapter, prefix, comment),
+                body=self._html(comment.body, chapter, prefix, comment, made.get(n - 1)),
                 depth=depth,
                 replying_to=parent.author if parent is not None and depth > MAX_NEST else None,
                 url=comment.url,
