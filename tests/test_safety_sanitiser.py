@@ -181,6 +181,19 @@ def test_html_nested_too_deeply_is_flattened_with_its_text_kept(html: str, tmp_p
     assert [w.code for w in diagnostics.warnings] == ["too-deep"]
 
 
+@pytest.mark.parametrize("levels", [MAX_HTML_DEPTH - 1, MAX_HTML_DEPTH, MAX_HTML_DEPTH + 1])
+def test_html_exactly_as_deep_as_allowed_is_kept(levels: int, tmp_path: Path) -> None:
+    """The limit's edge: MAX_HTML_DEPTH levels are kept as they are, one more is not."""
+    html = "<div>" * levels + "QZ bottom" + "</div>" * levels
+    diagnostics = Diagnostics()
+    out = to_xhtml(html, _place(diagnostics, tmp_path))
+    root = etree.fromstring(f"<div>{out}</div>".encode())
+    assert _depth(root) == min(levels, MAX_HTML_DEPTH)
+    assert [w.code for w in diagnostics.warnings] == (
+        ["too-deep"] if levels > MAX_HTML_DEPTH else []
+    )
+
+
 def test_markdown_nested_too_deeply_is_set_as_plain_text(tmp_path: Path) -> None:
     lists = "".join("    " * i + f"- level {i}\n" for i in range(300))
     diagnostics = Diagnostics()

@@ -239,9 +239,8 @@ _SEPARATOR = "publishtextends7c3e"
 _JOIN = f"\n\n{_SEPARATOR}\n\n"
 _SPLIT = f"\n<p>{_SEPARATOR}</p>\n"
 _INDENTED = re.compile(r"^[ \t]", re.MULTILINE)
-_ENTITY = re.compile(
-    r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);"
-)  # the sanitiser: "&copy;" -> "©"
+# A character reference: the sanitiser writes "&copy;" as "©", unlike the converter.
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
 
 
 def _simple(body: Body) -> bool:

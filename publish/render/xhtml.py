@@ -32,6 +32,13 @@ _ELISION = re.compile(r"‘(?=\d\ds\b|n’|tis\b|twas\b|em\b|cause\b|til\b)", re
 _DATETIME = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
 )
+# What _dress_text changes, as it may be written in a fragment: a character reference
+# for a space or a hyphen; a tag next to the hyphen (a space may come from the other side
+# of a tag the parser drops, or that _limit_depth unwraps). Most fragments have none of
+# it, and are not walked for it.
+_MAY_DRESS = re.compile(
+    r"‘|&#0*8216;|&#[xX]0*2018;|&lsquo;|[\s;>](?:-|&#0*45;|&#[xX]0*2[dD];)[\s&<]"
+)
 _CODE = {"pre", "code", "kbd", "samp", "var"}
 _HEADINGS = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
 
@@ -203,8 +210,15 @@ def _dress_text(tree: html.HtmlElement) -> None:
 _FIXERS: dict[str, Callable[[html.HtmlElement, Place], None]] = {"a": _fix_link, "img": _fix_image}
 
 
+# An element more than MAX_HTML_DEPTH levels below the fragment's wrapper (asked of
+# libxml2 in one go: most fragments are a few levels deep, and walking them costs).
+_TOO_DEEP = etree.XPath(f"boolean({'/'.join(['*'] * (MAX_HTML_DEPTH + 1))})")
+
+
 def _limit_depth(tree: html.HtmlElement, place: Place) -> None:
     """Unwrap every element more than MAX_HTML_DEPTH levels down, keeping its text."""
+    if not _TOO_DEEP(tree):
+        return
     too_deep: list[html.HtmlElement] = []
     stack = [(tree, 0)]
     while stack:
@@ -290,45 +304,58 @@ def _fix_structure(tree: html.HtmlElement) -> None:
     """Blocks inside inline elements, and parts of lists or tables out of place, become
     <span> or <div>: the text stays, the XHTML is valid. Attribute values XHTML would
     refuse (``colspan="x"``, ``dir="up"``, ``lang="??"``) are dropped."""
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el is tree:
-            continue
-        if (el.tag in _TEXTLESS and _stray_text(el)) or (
-            el.tag == "table" and not _TABLE_ORDER.match(" ".join(_tags(el)))
-        ):
-            el.tag = "div"  # text between rows, parts out of order: set as plain blocks
-        inline = any(a.tag in _PHRASING_ONLY for a in el.iterancestors())
-        parent = el.getparent()
-        if el.tag in _BLOCKS and inline:
-            el.tag = "span"
-        elif el.tag in _PARENTS and (parent is None or parent.tag not in _PARENTS[el.tag]):
-            el.tag = "span" if el.tag in ("rt", "rp") else "div"
-        elif el.tag in ("a", "dfn") and any(a.tag == el.tag for a in el.iterancestors()):
-            el.tag = "span"  # a link in a link, a definition in a definition
-        if el.tag in ("ul", "ol"):
-            _items_for_stray_text(el)
-        if el.tag in ("span", "div"):
-            for name in [n for n in el.attrib if n not in _GLOBAL_ATTRIBUTES]:
-                del el.attrib[name]
-        for name, pattern in _VALUES.items():
-            value = el.get(name)
-            if value is not None and not pattern.match(value.strip()):
-                del el.attrib[name]
-            elif value is not None:
-                el.set(name, value.strip())
-        if el.get("reversed") is not None:
-            el.set("reversed", "reversed")
-        if el.tag in ("del", "ins") and not _DATETIME.match(el.get("datetime", "")):
-            el.attrib.pop("datetime", None)
-        # <bdo> needs a direction; <time> without a date may hold nothing but a date; <ruby>
-        # needs its base text first and an annotation (<rt>) after it
-        if (
-            (el.tag == "bdo" and el.get("dir") not in ("ltr", "rtl"))
-            or (el.tag == "time" and el.get("datetime") is None)
-            or (el.tag == "ruby" and not _good_ruby(el))
-        ):
-            el.tag = "span"
-            el.attrib.pop("datetime", None)
+    # Top down, in the document's order, each element knowing what its ancestors are by
+    # then (their tags may have changed): whether one is phrasing-only, a link, a <dfn>.
+    stack: list[tuple[html.HtmlElement, bool, frozenset[str]]] = [
+        (kid, False, frozenset()) for kid in reversed(tree) if isinstance(kid.tag, str)
+    ]
+    while stack:
+        el, inline, around = stack.pop()
+        kids = [kid for kid in el if isinstance(kid.tag, str)]  # before items are added
+        _fix_element(el, inline, around)
+        inline = inline or el.tag in _PHRASING_ONLY
+        around = around | {el.tag} if el.tag in ("a", "dfn") else around
+        stack.extend((kid, inline, around) for kid in reversed(kids))
+
+
+def _fix_element(el: html.HtmlElement, inline: bool, around: frozenset[str]) -> None:
+    """One element of :func:`_fix_structure`: ``inline``, whether an ancestor allows only
+    phrasing content; ``around``, which of <a> and <dfn> it is inside."""
+    if (el.tag in _TEXTLESS and _stray_text(el)) or (
+        el.tag == "table" and not _TABLE_ORDER.match(" ".join(_tags(el)))
+    ):
+        el.tag = "div"  # text between rows, parts out of order: set as plain blocks
+    parent = el.getparent()
+    if el.tag in _BLOCKS and inline:
+        el.tag = "span"
+    elif el.tag in _PARENTS and (parent is None or parent.tag not in _PARENTS[el.tag]):
+        el.tag = "span" if el.tag in ("rt", "rp") else "div"
+    elif el.tag in around:
+        el.tag = "span"  # a link in a link, a definition in a definition
+    if el.tag in ("ul", "ol"):
+        _items_for_stray_text(el)
+    if el.tag in ("span", "div"):
+        for name in [n for n in el.attrib if n not in _GLOBAL_ATTRIBUTES]:
+            del el.attrib[name]
+    for name, pattern in _VALUES.items():
+        value = el.get(name)
+        if value is not None and not pattern.match(value.strip()):
+            del el.attrib[name]
+        elif value is not None:
+            el.set(name, value.strip())
+    if el.get("reversed") is not None:
+        el.set("reversed", "reversed")
+    if el.tag in ("del", "ins") and not _DATETIME.match(el.get("datetime", "")):
+        el.attrib.pop("datetime", None)
+    # <bdo> needs a direction; <time> without a date may hold nothing but a date; <ruby>
+    # needs its base text first and an annotation (<rt>) after it
+    if (
+        (el.tag == "bdo" and el.get("dir") not in ("ltr", "rtl"))
+        or (el.tag == "time" and el.get("datetime") is None)
+        or (el.tag == "ruby" and not _good_ruby(el))
+    ):
+        el.tag = "span"
+        el.attrib.pop("datetime", None)
 
 
 _DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
@@ -378,7 +405,8 @@ def to_xhtml(fragment: str, place: Place) -> str:
             _FIXERS[el.tag](el, place)
     _fix_structure(tree)
     _fix_lists(tree)
-    _dress_text(tree)
+    if _MAY_DRESS.search(fragment):
+        _dress_text(tree)
     tree.tail = None
     out: str = etree.tostring(tree, encoding="unicode", method="xml")
     # The wrapper <div> was ours: return what is inside it.

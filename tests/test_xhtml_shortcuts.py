@@ -1,0 +1,152 @@
+"""The XHTML pass skips walks that could change nothing (publish/render/xhtml.py): a
+fragment without a spaced hyphen or an opening quote is not dressed, one a few levels
+deep is not searched for depth. Each shortcut must give what the full walk gives."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publish.assembly import assemble
+from publish.errors import Diagnostics
+from publish.model import Body, Book, Post
+from publish.render import xhtml
+from publish.render.xhtml import Place, to_xhtml
+from publish.writers.print_links import PrintTarget
+
+SAMPLES = [
+    "<p>a - b</p>",
+    "<p>a&nbsp;-&nbsp;b and a\u00a0-\u00a0b</p>",
+    "<p>a &#45; b and a &#x2D; b</p>",
+    "<p>the ‘90s, rock ‘n’ roll, ‘tis, &lsquo;em, &#8216;cause, &#x2018;til</p>",
+    "<p>well-known, e-mail, x-y, 1-2</p>",
+    "<p><code>a - b ‘90s</code> and <em>a - b</em></p>",
+    "<pre>a - b\n- c</pre>",
+    "<p>line<br>- dash after a break<br>\n- and a newline</p>",
+    "<ul><li>a -</li><li>- b</li></ul>",
+]
+TOKENS = [
+    "word", " ", "\n", "-", " - ", "&nbsp;", "\u00a0", "&#45;", "&#32;", "‘", "&lsquo;",
+    "90s", "em", "tis", "n’", "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<br>",
+    "<em>", "</em>", "<div>", "</div>", "<li>", "<ul>", "</ul>",
+]  # fmt: skip
+
+
+def _place(tmp_path: Path, diagnostics: Diagnostics) -> Place:
+    post = Post(slug="p", title="P", date=datetime(2020, 1, 1), body=Body("x"),
+                source=tmp_path / "p.md", base_dir=tmp_path)  # fmt: skip
+    plan = assemble(Book(title="T", author="A", language="en", posts=(post,), root=tmp_path))
+    return Place(plan, PrintTarget(), "p", tmp_path, tmp_path / "p.md", diagnostics)
+
+
+def _both(fragment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The fragment with the shortcuts, and with every walk made."""
+    quick = Diagnostics()
+    fast = to_xhtml(fragment, _place(tmp_path, quick))
+    with monkeypatch.context() as patch:
+        patch.setattr(xhtml, "_MAY_DRESS", re.compile(""))
+        patch.setattr(xhtml, "_TOO_DEEP", lambda tree: True)
+        full = Diagnostics()
+        slow = to_xhtml(fragment, _place(tmp_path, full))
+    assert quick.warnings == full.warnings
+    return fast, slow
+
+
+@pytest.mark.parametrize("fragment", SAMPLES)
+def test_the_shortcuts_change_nothing(
+    fragment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, slow = _both(fragment, tmp_path, monkeypatch)
+    assert fast == slow
+
+
+def test_the_samples_are_dressed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, _ = _both(SAMPLES[0] + SAMPLES[3], tmp_path, monkeypatch)
+    assert "a – b" in fast and "’90s" in fast
+
+
+@settings(max_examples=int(os.environ.get("XHTML_EXAMPLES", "300")), deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30))
+def test_any_mix_comes_out_as_with_every_walk(tokens: list[str]) -> None:
+    # Hypothesis does not mix with function-scoped fixtures: a folder and a patch of its own.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        fast, slow = _both("".join(tokens), Path(folder), patch)
+    assert fast == slow
+
+
+# The structure pass walks top down, each element told what its ancestors are; before, it
+# asked each element's ancestors. The earlier pass, as it was, for comparison:
+def _fix_structure_by_ancestors(tree: object) -> None:
+    for el in list(tree.iter()):  # type: ignore[attr-defined]
+        if not isinstance(el.tag, str) or el is tree:
+            continue
+        if (el.tag in xhtml._TEXTLESS and xhtml._stray_text(el)) or (
+            el.tag == "table" and not xhtml._TABLE_ORDER.match(" ".join(xhtml._tags(el)))
+        ):
+            el.tag = "div"
+        inline = any(a.tag in xhtml._PHRASING_ONLY for a in el.iterancestors())
+        parent = el.getparent()
+        if el.tag in xhtml._BLOCKS and inline:
+            el.tag = "span"
+        elif el.tag in xhtml._PARENTS and (
+            parent is None or parent.tag not in xhtml._PARENTS[el.tag]
+        ):
+            el.tag = "span" if el.tag in ("rt", "rp") else "div"
+        elif el.tag in ("a", "dfn") and any(a.tag == el.tag for a in el.iterancestors()):
+            el.tag = "span"
+        if el.tag in ("ul", "ol"):
+            xhtml._items_for_stray_text(el)
+        if el.tag in ("span", "div"):
+            for name in [n for n in el.attrib if n not in xhtml._GLOBAL_ATTRIBUTES]:
+                del el.attrib[name]
+        for name, pattern in xhtml._VALUES.items():
+            value = el.get(name)
+            if value is not None and not pattern.match(value.strip()):
+                del el.attrib[name]
+            elif value is not None:
+                el.set(name, value.strip())
+        if el.get("reversed") is not None:
+            el.set("reversed", "reversed")
+        if el.tag in ("del", "ins") and not xhtml._DATETIME.match(el.get("datetime", "")):
+            el.attrib.pop("datetime", None)
+        if (
+            (el.tag == "bdo" and el.get("dir") not in ("ltr", "rtl"))
+            or (el.tag == "time" and el.get("datetime") is None)
+            or (el.tag == "ruby" and not xhtml._good_ruby(el))
+        ):
+            el.tag = "span"
+            el.attrib.pop("datetime", None)
+
+
+STRUCTURE_TOKENS = [
+    "text", " ", "<p>", "</p>", "<span>", "</span>", "<div>", "</div>", "<a href='#x'>",
+    "</a>", "<dfn>", "</dfn>", "<em>", "</em>", "<ul>", "</ul>", "<ol>", "</ol>", "<li>",
+    "</li>", "<dl>", "<dt>", "<dd>", "</dl>", "<table>", "<tr>", "<td>", "</td>", "</tr>",
+    "</table>", "<tbody>", "<caption>", "<ruby>", "<rt>", "</rt>", "</ruby>", "<blockquote>",
+    "</blockquote>", "<h2>", "</h2>", "<pre>", "</pre>", "<figure>", "<figcaption>",
+    "<time>", "</time>", "<bdo dir='up'>", "</bdo>", "<td colspan='x'>", "<ol start='3'>",
+    "<ol reversed>", "<del datetime='x'>", "</del>", "<li value='2'>", "<rp>", "</rp>",
+]  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("XHTML_EXAMPLES", "300")), deadline=None)
+@given(st.lists(st.sampled_from(STRUCTURE_TOKENS), max_size=40))
+def test_the_structure_pass_gives_what_the_ancestor_lookups_gave(tokens: list[str]) -> None:
+    from lxml import etree, html
+
+    fragment = "".join(tokens).strip() or "x"
+    trees = [
+        html.fragment_fromstring(fragment, create_parent="div", parser=xhtml._PARSER)
+        for _ in range(2)
+    ]
+    xhtml._fix_structure(trees[0])
+    _fix_structure_by_ancestors(trees[1])
+    assert etree.tostring(trees[0]) == etree.tostring(trees[1])
