@@ -3,14 +3,18 @@ and the error of the first post that fails, as a read in one process."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from publish import Diagnostics, load_book
 from publish.errors import PublishError
 from publish.sources import parallel
+from publish.sources.cache import post_from_json
 
 from helpers import threaded_blog
 
@@ -75,7 +79,9 @@ def test_with_the_cache_only_the_changed_posts_are_read(
     asked: list[list[Path]] = []
     read_ahead = parallel.read_ahead
 
-    def counting(entries: list[Path], reader: parallel.Reader) -> parallel.Reader:
+    def counting(
+        entries: list[Path], reader: parallel.Reader
+    ) -> contextlib.AbstractContextManager[parallel.Reader]:
         asked.append(list(entries))
         return read_ahead(entries, reader)
 
@@ -85,3 +91,38 @@ def test_with_the_cache_only_the_changed_posts_are_read(
     fresh, fresh_warnings = _load(blog)
     assert book == fresh and warnings == fresh_warnings
     assert book != first
+
+
+def test_posts_are_handed_on_while_the_workers_still_read(
+    blog: Path, tmp_path: Path, in_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first post reaches the caller before the others are read: each worker waits,
+    before reading any post but the first, until the caller has turned the first into a
+    Post (a file says so). Were the caller to wait for every post first, they would wait
+    in vain (and say so)."""
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    first = sorted((blog / "posts").iterdir())[0]
+    handed, late = tmp_path / "handed", tmp_path / "late"
+    read = parallel._read
+
+    def waiting(entry: Path) -> tuple[object, ...]:
+        deadline = time.monotonic() + 10
+        while entry.name != first.name and not handed.exists():
+            if time.monotonic() > deadline:
+                late.touch()
+                break
+            time.sleep(0.01)
+        return read(entry)
+
+    def handing(value: Any) -> Any:
+        handed.touch()
+        return post_from_json(value)
+
+    monkeypatch.setattr(parallel, "_read", waiting)  # in the workers: they are forked
+    monkeypatch.setattr("publish.sources.parallel.post_from_json", handing)  # here, as they come
+    book, _ = _load(blog)
+    assert not late.exists()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "MIN_PARALLEL", 10**9)
+        alone, _ = _load(blog)
+    assert book == alone

@@ -232,12 +232,13 @@ def load_content(root: Path, diagnostics: Diagnostics, cache: str | Path | None 
     if not entries:
         raise PublishError("no-posts", "no posts: add Markdown files to posts/", posts_dir)
     if cache is None:
-        read = read_ahead(entries, _read_safe)
-        posts = tuple(read(entry, diagnostics) for entry in entries)
+        with read_ahead(entries, _read_safe) as read:
+            posts = tuple(read(entry, diagnostics) for entry in entries)
     else:
         with ReadCache(cache, root) as kept:
-            read = read_ahead([e for e in entries if not kept.has(e)], _read_safe)
-            posts = tuple(kept.read(entry, diagnostics, read) for entry in entries)
+            unread = [e for e in entries if not kept.has(e)]
+            with read_ahead(unread, _read_safe) as read:
+                posts = tuple(kept.read(entry, diagnostics, read) for entry in entries)
     book = book_from_config(config, posts, root.resolve())
     front, back = read_matter(root.resolve(), diagnostics)
     return dataclasses.replace(book, front_matter=front, back_matter=back)

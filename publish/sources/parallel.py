@@ -10,7 +10,8 @@ and the error reported is that of the first post that fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,22 +42,20 @@ def _read_chunk(entries: list[Path]) -> list[tuple[Any, ...]]:
     return [_read(entry) for entry in entries]
 
 
-def read_ahead(entries: list[Path], reader: Reader) -> Reader:
+@contextlib.contextmanager
+def read_ahead(entries: list[Path], reader: Reader) -> Iterator[Reader]:
     """A reader that gives the posts at ``entries`` as read in worker processes (when
-    they are many and the machine has cores to spare; else it reads them itself). Ask
-    it for them in order: a post's warnings, or its error, come when it is asked for."""
+    they are many and the machine has cores to spare; else it reads them itself), for
+    the length of the ``with`` block. Ask it for them in order: a post's warnings, or its
+    error, come when it is asked for. It waits only for the posts asked for, so what the
+    caller does with each post (turning it back into a Post, keeping it in the read
+    cache) goes on while the workers read the next ones."""
     global _reader
     done: dict[Path, tuple[Any, ...]] = {}
-    if len(entries) >= MIN_PARALLEL and cores() > 1 and can_fork():
-        _reader = reader
-        try:
-            with forked_map(_read_chunk, chunks(entries, CHUNK), cores()) as results:
-                for chunk, chunk_results in zip(chunks(entries, CHUNK), results, strict=True):
-                    done.update(zip(chunk, chunk_results, strict=True))
-        finally:
-            _reader = None
 
     def read(entry: Path, diagnostics: Diagnostics) -> Post:
+        while entry not in done and (arrived := next(pending, None)) is not None:
+            done.update(zip(*arrived, strict=True))
         result = done.pop(entry, None)
         if result is None:
             return reader(entry, diagnostics)
@@ -67,4 +66,16 @@ def read_ahead(entries: list[Path], reader: Reader) -> Reader:
             diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
         return post_from_json(result[1])
 
-    return read
+    pending: Iterator[tuple[list[Path], list[tuple[Any, ...]]]] = iter(())
+    if len(entries) < MIN_PARALLEL or cores() < 2 or not can_fork():
+        yield read
+        return
+    _reader = reader
+    try:
+        with forked_map(_read_chunk, chunks(entries, CHUNK), cores()) as results:
+            pending = zip(chunks(entries, CHUNK), results, strict=True)
+            yield read
+            for _ in pending:  # any the caller did not ask for: taken, so the pool closes
+                pass
+    finally:
+        _reader = None
