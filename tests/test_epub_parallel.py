@@ -55,9 +55,12 @@ def blog(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand out two chapters at a time to workers, for however few chapters."""
+    """Hand out two chapters at a time to workers, for however few chapters (their
+    cache keys too)."""
     monkeypatch.setattr(pool, "CHUNK", 2)
     monkeypatch.setattr(pool, "MIN_PARALLEL", 1)
+    monkeypatch.setattr(pool, "KEYS_CHUNK", 2)
+    monkeypatch.setattr(pool, "MIN_PARALLEL_KEYS", 1)
 
 
 @pytest.fixture
@@ -181,8 +184,9 @@ def test_a_cached_chapter_drops_a_link_whose_target_went_away(
 
 
 def test_the_generated_cover_is_drawn_once_and_kept(
-    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blog: Path, tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Drawn here while the workers render (``meanwhile``), kept in the render cache."""
     from publish.cover import cover_image
     from publish.writers import epub as epub_writer
 
@@ -263,3 +267,18 @@ def test_the_next_days_rebuild_renders_nothing_again_unless_a_chapter_shows_the_
     _build(blog, tmp_path / "own-next.epub", workers=1, cache=cache)
     assert len(rendered) == 12
     assert "November 16, 2023" in epub_text(tmp_path / "own-next.epub", _chapter(1))
+
+
+def test_the_cache_keys_made_in_workers_are_the_keys_made_here(
+    blog: Path, tmp_path: Path, parallel: None
+) -> None:
+    from publish.assembly import assemble
+    from publish.render.cache import render_cache
+
+    book = load_book(blog)
+    plan = assemble(book)
+    here = pool._keys(render_cache(book, tmp_path / "a", "epub", ""), plan, plan.chapters, 1)
+    there = pool._keys(render_cache(book, tmp_path / "b", "epub", ""), plan, plan.chapters, 2)
+    assert len(here) == len(plan.chapters) > 2 * pool.KEYS_CHUNK
+    assert here == there
+    assert len(set(here)) == len(here)

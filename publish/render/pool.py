@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publish.assembly import Chapter
+from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
 from publish.processes import can_fork, chunks, cores, forked_map
 from publish.progress import Progress
@@ -28,6 +28,8 @@ from publish.render.links import Pruner, fragment_ids, linked_fragments
 
 CHUNK = 16  # chapters a worker renders before it hands them back
 MIN_PARALLEL = 4 * CHUNK  # fewer chapters to render than this: not worth the processes
+KEYS_CHUNK = 64  # chapters a worker makes the cache keys of before it hands them back
+MIN_PARALLEL_KEYS = 4 * KEYS_CHUNK  # fewer chapters: their keys are made here
 
 # A writer's finished document for a rendered chapter (bytes: kept in the cache as they
 # are), given the chapter's images (name in the book -> file), and what the writer noted
@@ -35,6 +37,7 @@ MIN_PARALLEL = 4 * CHUNK  # fewer chapters to render than this: not worth the pr
 PageMaker = Callable[[RenderedChapter, dict[str, Path]], tuple[bytes, Any]]
 
 _work: tuple[ChapterRenderer, Sequence[Chapter], PageMaker] | None = None  # for workers
+_keying: tuple[RenderCache, Plan, Sequence[Chapter]] | None = None  # for workers
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,33 @@ def _render_chunk(indexes: list[int]) -> list[tuple[int, ChapterRecord]] | tuple
         return [(n, record(renderer, chapters[n], page)) for n in indexes]
     except PublishError as error:  # its own pickling loses the fields: send them
         return ("error", error.code, error.message, error.file, error.line)
+
+
+def _keys_chunk(indexes: list[int]) -> list[str]:
+    """In a worker: the cache keys of the chapters at ``indexes``."""
+    assert _keying is not None
+    cache, plan, chapters = _keying
+    return [cache.key(plan, chapters[n]) for n in indexes]
+
+
+def _keys(cache: RenderCache, plan: Plan, chapters: Sequence[Chapter], workers: int) -> list[str]:
+    """Every chapter's key in the render cache. A key hashes the chapter's whole text
+    (a third of a second for a thousand posts), so a big book's are made in workers."""
+    if not chapters:
+        return []
+    first = cache.key(plan, chapters[0])  # settles the book's part of every key, here
+    if workers < 2 or len(chapters) < MIN_PARALLEL_KEYS or not can_fork():
+        return [first] + [cache.key(plan, chapter) for chapter in chapters[1:]]
+    global _keying
+    _keying = (cache, plan, chapters)
+    gc.freeze()  # as for rendering (below): the workers leave the book alone
+    try:
+        rest = list(range(1, len(chapters)))
+        with forked_map(_keys_chunk, chunks(rest, KEYS_CHUNK), workers) as results:
+            return [first] + [key for chunk in results for key in chunk]
+    finally:
+        _keying = None
+        gc.unfreeze()
 
 
 @dataclass
@@ -176,16 +206,19 @@ def render_pages(
     cache: RenderCache | None = None,
     progress: bool | None = None,
     label: str = "EPUB",
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Done]:
     """Every chapter rendered (warnings reported in order, dead fragments pruned) and its
     document made by ``page``: in the workers, and kept in the cache with the chapter.
-    A chapter whose links needed pruning has its document made again here."""
+    A chapter whose links needed pruning has its document made again here.
+    ``meanwhile`` is called here while the workers render (before, without workers),
+    and before the cache is pruned."""
     global _work
-    keys = [cache.key(renderer.plan, ch) for ch in chapters] if cache is not None else []
+    count = workers or cores()
+    keys = _keys(cache, renderer.plan, chapters, count) if cache is not None else []
     found = [cache.has(key) for key in keys] if cache is not None else [False] * len(chapters)
     missing = [n for n, there in enumerate(found) if not there]
     order = _InOrder(renderer, chapters, page, cache, keys, found)
-    count = workers or cores()
     with Progress(len(chapters), label, progress) as bar:
         bar.update(len(chapters) - len(missing))
         if count > 1 and len(missing) >= MIN_PARALLEL and can_fork():
@@ -193,6 +226,8 @@ def render_pages(
             gc.freeze()  # the workers' collections leave the book alone: no copies of it
             try:
                 with forked_map(_render_chunk, chunks(missing, CHUNK), count) as results:
+                    if meanwhile is not None:
+                        meanwhile()
                     for chunk in results:
                         if isinstance(chunk, tuple):
                             _, code, message, file, line = chunk
@@ -204,6 +239,8 @@ def render_pages(
                 _work = None
                 gc.unfreeze()
         else:
+            if meanwhile is not None:
+                meanwhile()
             for n in missing:
                 order.add(n, record(renderer, chapters[n], page))
                 bar.update()

@@ -197,7 +197,10 @@ class _EpubBuilder:
 
     def build(self, out: epub.EpubBook) -> list[RenderedChapter]:
         set_metadata(out, self.view, self.book)
-        self.cover = self._cover_image()  # before the render cache is pruned
+
+        def draw_cover() -> None:  # while the workers render, before the cache is pruned
+            self.cover = self._cover_image()
+
         done = render_pages(
             ChapterRenderer(self.plan, self.target, self.diagnostics),
             self.plan.chapters,
@@ -205,6 +208,7 @@ class _EpubBuilder:
             workers=self.options.workers,
             cache=self.cache,
             progress=self.options.progress,
+            meanwhile=draw_cover,
         )
         chapters = [d.chapter for d in done]
         self.is_animated = image_is_animated({n: p for p, n in self.target.images.items()})
