@@ -114,3 +114,8 @@ def test_a_letter_spaced_leader_keeps_its_copies(own_leaders: Any) -> None:
     own_leaders(False)
     document, _ = _lay_out(_html(spacing="0.1em"))
     assert all(len(leader.children) > 5 for leader in _leaders(document))
+
+
+def test_it_fits_this_weasyprint() -> None:
+    """A WeasyPrint whose leader code differs keeps its own leaders; this one must fit."""
+    assert weasy_leaders.fits()

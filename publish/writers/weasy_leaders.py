@@ -18,26 +18,40 @@ are spaced unlike the spaces at the ends of separate boxes.
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 from typing import Any
 
 import weasyprint.layout.inline as inline
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout.leader import leader_index
-from weasyprint.text.line_break import create_layout, line_size
+
+try:  # WeasyPrint 70's; another keeps its own leaders (see install)
+    from weasyprint.layout.leader import leader_index
+    from weasyprint.text.line_break import create_layout, line_size
+except ImportError:  # pragma: no cover - a WeasyPrint this was not written for
+    leader_index = create_layout = line_size = None
 
 TOLERANCE = 0.01  # points the repeated text's advance may differ from its copies' width
+_LAYOUT = ["text", "style", "context", "max_width", "justification_spacing"]
 _installed: bool | None = None  # None: not tried yet
 
 
+def fits() -> bool:
+    """Whether this WeasyPrint has what :func:`merged` uses, as it uses it."""
+    if leader_index is None or create_layout is None or line_size is None:
+        return False
+    if not callable(getattr(inline, "handle_leader", None)):
+        return False
+    return list(inspect.signature(create_layout).parameters) == _LAYOUT
+
+
 def install() -> bool:
-    """Wrap WeasyPrint's leader handling (once); whether it is in place."""
+    """Wrap WeasyPrint's leader handling (once, when it fits); whether it is in place."""
     global _installed
     if _installed is None:
-        original = getattr(inline, "handle_leader", None)
-        _installed = original is not None and callable(original)
+        _installed = fits()
         if _installed:
-            inline.handle_leader = _wrap(original)
+            inline.handle_leader = _wrap(inline.handle_leader)
     return _installed
 
 
