@@ -8,6 +8,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -82,48 +83,16 @@ def test_any_mix_comes_out_as_with_every_walk(tokens: list[str]) -> None:
     assert fast == slow
 
 
-# The structure pass walks top down, each element told what its ancestors are; before, it
-# asked each element's ancestors. The earlier pass, as it was, for comparison:
-def _fix_structure_by_ancestors(tree: object) -> None:
-    for el in list(tree.iter()):  # type: ignore[attr-defined]
+# The structure pass walks top down, each element told what its ancestors are; before, each
+# element asked its ancestors, in the document's order. That walk, for comparison (each
+# element then fixed as the pass fixes it):
+def _fix_structure_by_ancestors(tree: Any) -> None:
+    for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el is tree:
             continue
-        if (el.tag in xhtml._TEXTLESS and xhtml._stray_text(el)) or (
-            el.tag == "table" and not xhtml._TABLE_ORDER.match(" ".join(xhtml._tags(el)))
-        ):
-            el.tag = "div"
         inline = any(a.tag in xhtml._PHRASING_ONLY for a in el.iterancestors())
-        parent = el.getparent()
-        if el.tag in xhtml._BLOCKS and inline:
-            el.tag = "span"
-        elif el.tag in xhtml._PARENTS and (
-            parent is None or parent.tag not in xhtml._PARENTS[el.tag]
-        ):
-            el.tag = "span" if el.tag in ("rt", "rp") else "div"
-        elif el.tag in ("a", "dfn") and any(a.tag == el.tag for a in el.iterancestors()):
-            el.tag = "span"
-        if el.tag in ("ul", "ol"):
-            xhtml._items_for_stray_text(el)
-        if el.tag in ("span", "div"):
-            for name in [n for n in el.attrib if n not in xhtml._GLOBAL_ATTRIBUTES]:
-                del el.attrib[name]
-        for name, pattern in xhtml._VALUES.items():
-            value = el.get(name)
-            if value is not None and not pattern.match(value.strip()):
-                del el.attrib[name]
-            elif value is not None:
-                el.set(name, value.strip())
-        if el.get("reversed") is not None:
-            el.set("reversed", "reversed")
-        if el.tag in ("del", "ins") and not xhtml._DATETIME.match(el.get("datetime", "")):
-            el.attrib.pop("datetime", None)
-        if (
-            (el.tag == "bdo" and el.get("dir") not in ("ltr", "rtl"))
-            or (el.tag == "time" and el.get("datetime") is None)
-            or (el.tag == "ruby" and not xhtml._good_ruby(el))
-        ):
-            el.tag = "span"
-            el.attrib.pop("datetime", None)
+        around = frozenset(a.tag for a in el.iterancestors() if a.tag in ("a", "dfn"))
+        xhtml._fix_element(el, inline, around)
 
 
 STRUCTURE_TOKENS = [
