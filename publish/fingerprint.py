@@ -8,7 +8,6 @@ Shared by the read cache (:mod:`publish.sources.cache`), the render cache
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,9 @@ def environment_key(folders: list[Path], extra: str = "") -> str:
     """What every cached result depends on besides its own input: publish's version,
     ``extra`` (a kind, other versions) and every file under ``folders`` (stylesheets and
     fonts, templates, publish's own code)."""
-    try:
-        version = importlib.metadata.version("publish")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
-        version = "?"
-    sha = hashlib.sha256(f"{version}:{extra}".encode())
+    from publish import __version__  # (the package imports this module)
+
+    sha = hashlib.sha256(f"{__version__}:{extra}".encode())
     for folder in folders:
         if folder.is_dir():
             paths = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
