@@ -23,7 +23,7 @@ import nh3
 from lxml import etree
 
 from publish.errors import Diagnostics, PublishError
-from publish.limits import MAX_BODY_CHARS, xml_safe
+from publish.limits import MAX_BODY_CHARS, XML_INVALID, xml_safe
 from publish.model import Body
 from publish.render import inline_gates
 from publish.render.smarty import may_change, smartypants
@@ -259,7 +259,7 @@ def _simple(body: Body) -> bool:
         and "\r" not in text
         and not _ENTITY.search(text)
         and _SEPARATOR not in text
-        and text == xml_safe(text)
+        and not XML_INVALID.search(text)
         and not needs_extensions(text)
         and not _INDENTED.search(text)
     )

@@ -58,9 +58,11 @@ def install() -> bool:
 def _wrap(original: Any) -> Any:
     @functools.wraps(original)
     def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
-        original(context, line, containing_block)
+        # Every line of the book comes here; WeasyPrint's own does nothing to a line
+        # without a leader, and is asked only for one with a leader (then it looks too).
         _, leader = leader_index(line)
         if leader is not None:
+            original(context, line, containing_block)
             merged(context, leader)
 
     return handle_leader
@@ -80,13 +82,14 @@ def merged(context: Any, leader: Any) -> None:
     places = sorted(box.position_x for box in copies)
     if any(abs(b - a - width) > TOLERANCE for a, b in itertools.pairwise(places)):
         return  # not one unbroken run
-    layout = create_layout(text * len(copies), style, context, None, 0)
+    repeated = text * len(copies)
+    layout = create_layout(repeated, style, context, None, 0)
     line, _ = layout.get_first_line()
     advance, _ = line_size(line, style)
     if abs(advance - width * len(copies)) > TOLERANCE:
         return  # the text repeated is shaped otherwise (kerning between repetitions)
     layout.deactivate()  # as WeasyPrint leaves its layouts until they are drawn
-    box = first.copy_with_text(text * len(copies))
+    box = first.copy_with_text(repeated)
     box.pango_layout = layout
     box.position_x = places[0]
     box.width = width * len(copies)
