@@ -12,8 +12,9 @@ paragraph's rules say, notes and all. It is one condition in ``_linebox_layout``
 function is compiled again from WeasyPrint's own source with that line changed, and only
 when the line is there exactly as written; another WeasyPrint is left as it is.
 
-Installing it also sets dot leaders as one run of text (:mod:`weasy_leaders`), so every
-layout publish makes, one document or chaptered, has both.
+Installing it also sets dot leaders as one run of text (:mod:`weasy_leaders`) and makes
+the Pango set-up of a run of text once per font (:mod:`weasy_text`), so every layout
+publish makes, one document or chaptered, has all three.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 import weasyprint.layout.block as block
 
-from publish.writers import weasy_leaders
+from publish.writers import weasy_leaders, weasy_text
 
 _LOOP = "while report and context.current_page_footnotes:"
 _FIXED = (
@@ -40,6 +41,7 @@ def install() -> bool:
     if _installed is None:
         _installed = _patch()
         weasy_leaders.install()
+        weasy_text.install()
     return _installed
 
 
