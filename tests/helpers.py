@@ -129,13 +129,18 @@ def count_forked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from publish.writers import forked, pdf_book
 
     names: list[str] = []
-    original = forked.run_forked
+    run, start = forked.run_forked, forked.start_forked
 
-    def counting(work: Any, what: str) -> Any:
+    def counting_run(work: Any, what: str) -> Any:
         names.append(what)
-        return original(work, what)
+        return run(work, what)
 
-    monkeypatch.setattr(pdf_book, "run_forked", counting)
+    def counting_start(work: Any, what: str) -> Any:
+        names.append(what)
+        return start(work, what)
+
+    monkeypatch.setattr(pdf_book, "run_forked", counting_run)
+    monkeypatch.setattr(pdf_book, "start_forked", counting_start)
     return names
 
 

@@ -14,7 +14,7 @@ import ctypes
 import gc
 import multiprocessing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from publish.errors import PublishError
 
@@ -33,6 +33,45 @@ def _give_back_memory() -> None:
 def run_forked(work: Callable[[], T], what: str) -> T:
     """``work()``, run in a forked child; its errors are raised here. ``what`` names the
     work in the error when the child dies without a word (killed, out of memory)."""
+    return start_forked(work, what).result()
+
+
+class Forked(Generic[T]):
+    """A child process at work (:func:`start_forked`); :meth:`result` waits for it."""
+
+    def __init__(self, process: Any, reader: Any, what: str) -> None:
+        self.process, self.reader, self.what = process, reader, what
+
+    def result(self) -> T:
+        """What ``work()`` returned, once the child is done; its errors raised here."""
+        try:
+            reply = self.reader.recv()
+        except EOFError:
+            reply = ("died",)
+        finally:
+            self.process.join()
+            self.reader.close()
+        if reply[0] == "done":
+            return reply[1]  # type: ignore[no-any-return]
+        if reply[0] == "publish-error":
+            raise PublishError(*reply[1:])
+        if reply[0] == "failed" and reply[1] == "KeyboardInterrupt":
+            raise KeyboardInterrupt
+        code = self.process.exitcode
+        detail = f"{reply[1]}: {reply[2]}" if reply[0] == "failed" else f"exit {code}"
+        raise PublishError("pdf-failed", f"{self.what} failed ({detail})")
+
+    def stop(self) -> None:
+        """End the child without waiting for its work (this process is failing)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.reader.close()
+
+
+def start_forked(work: Callable[[], T], what: str) -> Forked[T]:
+    """Start ``work()`` in a forked child and return at once; this process goes on with
+    its own work meanwhile (see :func:`run_forked`)."""
     _give_back_memory()
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
@@ -54,18 +93,4 @@ def run_forked(work: Callable[[], T], what: str) -> T:
     process = ctx.Process(target=child, name=what)
     process.start()
     writer.close()
-    try:
-        reply = reader.recv()
-    except EOFError:
-        reply = ("died",)
-    finally:
-        process.join()
-        reader.close()
-    if reply[0] == "done":
-        return reply[1]  # type: ignore[no-any-return]
-    if reply[0] == "publish-error":
-        raise PublishError(*reply[1:])
-    if reply[0] == "failed" and reply[1] == "KeyboardInterrupt":
-        raise KeyboardInterrupt
-    detail = f"{reply[1]}: {reply[2]}" if reply[0] == "failed" else f"exit {process.exitcode}"
-    raise PublishError("pdf-failed", f"{what} failed ({detail})")
+    return Forked(process, reader, what)

@@ -1,13 +1,15 @@
 """The chaptered PDF build: every chapter its own WeasyPrint document, in worker processes.
 
 1. The front matter (half-title, title page, colophon, contents) is laid out once to learn
-   its length, and so where the first chapter starts (the next right-hand page).
+   its length, and so where the first chapter starts (the next right-hand page). This
+   process meanwhile lays out the first chapters once, for the workers forked after it
+   to find WeasyPrint's caches made (:func:`_warm`).
 2. Each chapter's document is laid out in a pool of processes; its pages are numbered from
    where it starts in the book (see :mod:`publish.writers.pdf_worker`). Memory then
    depends on the longest chapter, not on the book.
 3. The front matter is laid out again with the chapters' real first pages (and the
    parts' title pages), for the contents' page numbers.
-4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_merge`).
+4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_join`).
 
 Steps 3 and 4 are skipped when the caller (:func:`publish.writers.print_fit.fit`) says
 the pass will not be kept: its "see page" numbers are wrong, so another pass follows.
@@ -20,7 +22,6 @@ import dataclasses
 import multiprocessing
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,14 +32,12 @@ from publish.assembly import Chapter, Plan
 from publish.errors import Diagnostics, PublishError
 from publish.processes import cores
 from publish.progress import Progress, StepClock
-from publish.render.chapters import ChapterRenderer, RenderedChapter
-from publish.writers.fetch import as_found
-from publish.writers.forked import run_forked
+from publish.render.chapters import ChapterRenderer
+from publish.writers.forked import run_forked, start_forked
 from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
-from publish.writers.pdf_fonts import subset_file
 from publish.writers.pdf_html import DocumentMaker, light_chapters
-from publish.writers.pdf_merge import Joiner, glyphs_used
+from publish.writers.pdf_join import report, write_book
 from publish.writers.pdf_pool import ForkPool, Inline
 from publish.writers.pdf_worker import (
     ChapterFailed,
@@ -272,9 +271,41 @@ def _front(build: Build, html: str, name: str) -> ChapterPdf:
 
 
 def _front_length(build: Build, html: str) -> int:
-    """How many pages the front matter takes (laid out in a child process, as above)."""
+    """How many pages the front matter takes (laid out in a child process, as above).
+
+    Meanwhile this process, otherwise idle, lays out a document of the book's first
+    chapters (see :func:`_warm`)."""
     settings = build.settings
-    return run_forked(lambda: front_length(html, settings), "laying out the front matter")
+    child = start_forked(lambda: front_length(html, settings), "laying out the front matter")
+    try:
+        if build.workers > 1:
+            _warm(build)
+    except BaseException:
+        child.stop()
+        raise
+    return child.result()
+
+
+def _warm(build: Build) -> None:
+    """Lay out and draw a document of the book's first chapters here and throw it away:
+    what WeasyPrint, Pango and HarfBuzz keep between documents (shaped glyphs, font
+    metrics, hyphenation dictionaries, text set-ups) is then made once, here, and every
+    worker forked after finds it made. A fresh worker spends some 0.2 s making it
+    otherwise, and one takes over every few documents (:mod:`publish.writers.pdf_pool`).
+
+    The chapters are rendered by a renderer of their own, whose warnings are dropped:
+    the real render says them. A failure is left to the real render to report, too."""
+    first = next(batches(build.plan, lambda chapters: ""), None)
+    if first is None:
+        return
+    renderer = ChapterRenderer(build.plan, build.renderer.target, Diagnostics())
+    output = build.work / "warm.pdf"
+    try:
+        html, _ = build.maker.chapters([renderer.render(ch) for ch in first.chapters])
+        render(ChapterTask(first.index, html, output), build.settings, False)
+    except Exception:  # said by the real render, with its context
+        pass
+    output.unlink(missing_ok=True)
 
 
 def build_chaptered(
@@ -348,54 +379,11 @@ def build_chaptered(
         else:  # pragma: no cover - the contents' length kept changing with its numbers
             raise PublishError("pdf-numbering", "the contents' page numbers do not settle")
         warnings = front.warnings + tuple(m for r in chapters for m in r.chapter.warnings)
-        _report(warnings, settings.book, diagnostics)
+        report(warnings, settings.book, diagnostics)
         pages = run_forked(
-            lambda: _write_book(output, front, light, chapters, fonts_dir, clock, built),
+            lambda: write_book(output, front, light, chapters, fonts_dir, clock, built),
             "joining the pages",
         )
         if cache is not None:
             cache.prune()
         return Laid(pages, found, written=True)
-
-
-def _report(messages: tuple[str, ...], book: Path | None, diagnostics: Diagnostics) -> None:
-    """WeasyPrint's warnings, each once: a stylesheet's is said by every document. (They
-    are kept as said, files under BOOK_URL, and name the files where they are now.)"""
-    for message, times in Counter(messages).items():
-        where = f" (in {times} of the book's documents)" if times > 1 else ""
-        diagnostics.warn("pdf-layout", as_found(message, book) + where)
-
-
-def _write_book(
-    output: Path,
-    front: ChapterPdf,
-    light: list[RenderedChapter],
-    chapters: list[Rendered],
-    fonts_dir: Path,
-    clock: StepClock,
-    built: datetime | None,
-) -> int:
-    """Join the pages, subset the fonts for the whole book, write it; its page count.
-    Run in a child process (see :mod:`publish.writers.forked`)."""
-    # The fonts first: their subsetting's memory is given back before the book's grows.
-    used = glyphs_used([front] + [r.chapter for r in chapters])
-    subsets = {key: subset_file(fonts_dir / key[1], *job) for key, job in used.items()}
-    clock.mark("fonts subset")
-    joiner = _join(front, front.pages, light, chapters)
-    clock.mark("pages joined")
-    joiner.save(output, subsets, built)
-    clock.mark("written")
-    return joiner.count
-
-
-def _join(
-    front: ChapterPdf, front_pages: int, light: list[RenderedChapter], chapters: list[Rendered]
-) -> Joiner:
-    joiner = Joiner()
-    parts = {ch.chapter.part.id for ch in light if ch.chapter.part is not None}
-    joiner.add(front, front_pages, skip=frozenset(ch.id for ch in light) | parts)
-    for rendered in chapters:
-        while joiner.count + 1 < rendered.chapter.start:
-            joiner.blank()
-        joiner.add(rendered.chapter, skip=frozenset(rendered.placeholders))
-    return joiner
