@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import operator
 import weakref
 from typing import Any, NamedTuple
 
@@ -55,6 +56,7 @@ KEYS = (
     "font_variant_east_asian",
     "font_feature_settings",
 )
+_KEY = operator.itemgetter(*KEYS)  # one tuple of them, read in C
 # SHA-256 of the source of Layout.setup, get_font_description and font_features in
 # WeasyPrint 70, the code :func:`setup` does the work of.
 SOURCES = "3a4e831b8f3d3c1e9497e9007666fa3e4c25d242ab5b1bac63c2032755b26f9a"
@@ -163,7 +165,7 @@ def shared(style: Any) -> Shared | None:
     """The set-up for ``style``'s font, language and direction; None if the style has a
     value this cannot key on."""
     try:
-        key = tuple(style[name] for name in KEYS)
+        key = _KEY(style)
         made = _made.setdefault(style.font_config, {})
         found = made.get(key)
     except TypeError:  # unhashable, or a font configuration that cannot be weakly held
