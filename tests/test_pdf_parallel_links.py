@@ -15,8 +15,11 @@ import pypdf
 import pytest
 
 from publish import load_book
+from publish.errors import Diagnostics
+from publish.render.chapters import ChapterRenderer
 from publish.writers import pdf, pdf_batches, pdf_book, pdf_worker
 from publish.writers.pdf import write_pdf
+from publish.writers.print_links import PrintRenderer
 
 from helpers import count_forked, make_book, outline
 
@@ -116,3 +119,38 @@ def test_a_post_linking_to_one_before_it_starts_a_document_of_its_own(
     linked post's page is known before the linking one is laid out, and one pass does."""
     monkeypatch.setattr(pdf_batches, "BATCH_SPREAD", 10**6)  # else: one document of eight
     _eight_posts_in_one_pass(tmp_path, monkeypatch)
+
+
+def test_a_document_rendered_again_for_its_links_is_converted_and_warned_about_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the page a document links to becomes known after its posts were rendered,
+    its links are rendered again, not its posts: each post's warning is said once."""
+    monkeypatch.setattr(pdf_batches, "BATCH_CHAPTERS", 1)  # a document a post
+    content = _blog(tmp_path / "content", 6)
+    for post in sorted((content / "posts").glob("*/index.md")):
+        text = post.read_text("utf-8")
+        post.write_text(text + "\n\n![A picture](https://example.com/far.png)\n", "utf-8")
+    converted: list[str] = []
+    original = ChapterRenderer.render
+
+    def counting(self: ChapterRenderer, chapter: Any) -> Any:
+        if isinstance(self, PrintRenderer):
+            converted.append(chapter.id)
+        return original(self, chapter)
+
+    monkeypatch.setattr(ChapterRenderer, "render", counting)
+    again: list[int] = []
+    task = pdf_book._task
+
+    def tasks(build: Any, batch: Any) -> Any:
+        again.append(batch.index)
+        return task(build, batch)
+
+    monkeypatch.setattr(pdf_book, "_task", tasks)
+    diagnostics = Diagnostics()
+    write_pdf(load_book(content), tmp_path / "book.pdf", diagnostics, workers=2, progress=False)
+    assert len(again) > len(set(again))  # some documents waited for a page, then again
+    assert sorted(converted) == sorted(set(converted))  # but no post was converted twice
+    remote = [w for w in diagnostics.warnings if w.code == "remote-image"]
+    assert len(remote) == 6

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 from lxml import html
@@ -34,6 +35,10 @@ from publish.render.typography import breakable_url
 from publish.writers.fetch import file_url
 from publish.writers.pdf_numbers import COUNTER, override_css
 
+# Chapters whose plain render (before their links are annotated) is kept. A document's
+# chapters are rendered again when a page they link to becomes known (pdf_book), right
+# after their first render: kept, they are not converted, nor warned about, twice.
+KEPT_RENDERS = 64
 SEE_PAGE = {"en": "see page", "de": "siehe Seite", "fr": "voir page"}
 LINKS_TITLE = {"en": "Links", "de": "Links", "fr": "Liens"}
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)", re.I)
@@ -105,6 +110,7 @@ class PrintRenderer(ChapterRenderer):
         self.live = live if live is not None else {}
         self.overrides = overrides
         self.printed: dict[str, tuple[tuple[str, int], ...]] = {}
+        self._plain: OrderedDict[str, RenderedChapter] = OrderedDict()
         language = plan.book.language.split("-")[0].lower()
         # "see page" and its number are one unit: no line breaks inside it
         self.see_page = SEE_PAGE.get(language, "p.").replace(" ", "\u00a0")
@@ -112,7 +118,12 @@ class PrintRenderer(ChapterRenderer):
         self.style = plan.book.pdf.links
 
     def render(self, chapter: Chapter) -> RenderedChapter:
-        rendered = super().render(chapter)
+        rendered = self._plain.pop(chapter.id, None)
+        if rendered is None or rendered.chapter is not chapter:
+            rendered = super().render(chapter)
+        self._plain[chapter.id] = rendered
+        if len(self._plain) > KEPT_RENDERS:
+            self._plain.popitem(last=False)
         notes = _Notes(chapter.id, self.style)
         printed: dict[str, int] = {}
         body = self._annotate(rendered.body, notes, printed)
