@@ -21,7 +21,7 @@ from publish.errors import PublishError
 T = TypeVar("T")
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Hand the memory this process freed back to the system before forking (glibc keeps
     freed memory for later, where it counts against the process): the child and this
     process then add up to less while the child works."""
@@ -72,7 +72,7 @@ class Forked(Generic[T]):
 def start_forked(work: Callable[[], T], what: str) -> Forked[T]:
     """Start ``work()`` in a forked child and return at once; this process goes on with
     its own work meanwhile (see :func:`run_forked`)."""
-    _give_back_memory()
+    give_back_memory()
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
 

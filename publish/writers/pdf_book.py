@@ -33,7 +33,7 @@ from publish.errors import Diagnostics, PublishError
 from publish.processes import cores
 from publish.progress import Progress, StepClock
 from publish.render.chapters import ChapterRenderer
-from publish.writers.forked import run_forked, start_forked
+from publish.writers.forked import give_back_memory, run_forked, start_forked
 from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
 from publish.writers.pdf_html import DocumentMaker, light_chapters
@@ -280,6 +280,7 @@ def _front_length(build: Build, html: str) -> int:
     try:
         if build.workers > 1:
             _warm(build)
+            give_back_memory()  # what the warm-up freed, before the workers are forked
     except BaseException:
         child.stop()
         raise
