@@ -18,11 +18,11 @@ only when the source of the functions it does the work of is the one it was writ
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import sys
 from math import inf
 from typing import Any
+
+from publish.writers import weasy_source
 
 try:  # WeasyPrint 70's; another keeps its own (see install)
     from weasyprint.css.functions import check_math
@@ -39,25 +39,22 @@ _installed: bool | None = None  # None: not tried yet
 _original: Any = None
 
 
+def _replaced() -> tuple[Any, ...]:
+    """WeasyPrint's functions :func:`resolve_percentages` does the work of."""
+    own = _original or percent.resolve_percentages
+    return (own, percent.resolve_one_percentage, percent.percentage)
+
+
 def source_digest() -> str:
     """The digest :data:`SOURCES` is compared with: of this WeasyPrint's code."""
-    assert percent is not None
-    own = _original or percent.resolve_percentages
-    text = "".join(
-        inspect.getsource(function)
-        for function in (own, percent.resolve_one_percentage, percent.percentage)
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return weasy_source.digest(*_replaced())
 
 
 def fits() -> bool:
     """Whether this WeasyPrint's function is the one :func:`resolve_percentages` does."""
     if percent is None:
         return False
-    try:
-        return source_digest() == SOURCES
-    except (OSError, TypeError):  # no source to read
-        return False
+    return weasy_source.matches(SOURCES, *_replaced())
 
 
 def install() -> bool:

@@ -21,11 +21,11 @@ with it.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import operator
 import weakref
 from typing import Any, NamedTuple
+
+from publish.writers import weasy_source
 
 try:  # WeasyPrint 70's; another keeps its own set-up (see install)
     from weasyprint.text import fonts, line_break
@@ -77,25 +77,22 @@ class Shared(NamedTuple):
 _made: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Shared]] = weakref.WeakKeyDictionary()
 
 
+def _replaced() -> tuple[Any, ...]:
+    """WeasyPrint's functions :func:`setup` does the work of (installed or not)."""
+    own = _original or line_break.Layout.setup
+    return (own, fonts.get_font_description, fonts.font_features)
+
+
 def source_digest() -> str:
     """The digest :data:`SOURCES` is compared with: of this WeasyPrint's code."""
-    assert line_break is not None and fonts is not None
-    own = _original or line_break.Layout.setup  # WeasyPrint's, installed or not
-    text = "".join(
-        inspect.getsource(function)
-        for function in (own, fonts.get_font_description, fonts.font_features)
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return weasy_source.digest(*_replaced())
 
 
 def fits() -> bool:
     """Whether this WeasyPrint's set-up is the one :func:`setup` does the work of."""
     if line_break is None or fonts is None:
         return False
-    try:
-        return source_digest() == SOURCES
-    except (OSError, TypeError):  # no source to read
-        return False
+    return weasy_source.matches(SOURCES, *_replaced())
 
 
 def install() -> bool:
