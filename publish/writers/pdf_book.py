@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import dataclasses
+import itertools
 import multiprocessing
 import tempfile
 import time
@@ -33,6 +34,7 @@ from publish.errors import Diagnostics, PublishError
 from publish.processes import cores
 from publish.progress import Progress, StepClock
 from publish.render.chapters import ChapterRenderer
+from publish.writers import pdf_pool
 from publish.writers.forked import give_back_memory, run_forked, start_forked
 from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
@@ -280,7 +282,6 @@ def _front_length(build: Build, html: str) -> int:
     try:
         if build.workers > 1:
             _warm(build)
-            give_back_memory()  # what the warm-up freed, before the workers are forked
     except BaseException:
         child.stop()
         raise
@@ -293,12 +294,15 @@ def _warm(build: Build) -> None:
     metrics, hyphenation dictionaries, text set-ups) is then made once, here, and every
     worker forked after finds it made. A fresh worker spends some 0.2 s making it
     otherwise, and one takes over every few documents (:mod:`publish.writers.pdf_pool`).
+    A book too small for any worker to be replaced is not worth it.
 
     The chapters are rendered by a renderer of their own, whose warnings are dropped:
     the real render says them. A failure is left to the real render to report, too."""
-    first = next(batches(build.plan, lambda chapters: ""), None)
-    if first is None:
-        return
+    documents = batches(build.plan, lambda chapters: "")
+    first = next(documents, None)
+    replaced = build.workers * pdf_pool.TASKS_PER_WORKER  # documents before one is
+    if first is None or sum(1 for _ in itertools.islice(documents, replaced)) < replaced:
+        return  # no worker is replaced: the first ones make their caches as they go
     renderer = ChapterRenderer(build.plan, build.renderer.target, Diagnostics())
     output = build.work / "warm.pdf"
     try:
@@ -307,6 +311,7 @@ def _warm(build: Build) -> None:
     except Exception:  # said by the real render, with its context
         pass
     output.unlink(missing_ok=True)
+    give_back_memory()  # what the warm-up freed, before the workers are forked from here
 
 
 def build_chaptered(
