@@ -28,7 +28,7 @@ import weasyprint.layout
 from weasyprint.text.fonts import get_hb_object_data
 
 from publish.errors import PublishError
-from publish.writers import weasy_fixes, weasy_styles
+from publish.writers import weasy_fixes, weasy_styles, weasy_write
 from publish.writers.fetch import LocalOnlyFetcher
 
 WAIT_SECONDS = 600.0  # for the chapter before to be laid out; more means something broke
@@ -297,7 +297,8 @@ def render(
             document = weasyprint.HTML(
                 string=task.html, base_url=settings.base_url, url_fetcher=fetcher
             ).render(font_config=font_config)
-        document.write_pdf(task.output)
+        with weasy_write.for_join():  # no font programs: the join makes the book's
+            document.write_pdf(task.output)
         fonts = _keep_fonts(document, settings.fonts_dir)
         offset = _CURRENT.offset or 0
         first_page: dict[str, int] = {}
