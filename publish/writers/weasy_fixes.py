@@ -13,8 +13,9 @@ function is compiled again from WeasyPrint's own source with that line changed, 
 when the line is there exactly as written; another WeasyPrint is left as it is.
 
 Installing it also sets dot leaders as one run of text (:mod:`weasy_leaders`) and makes
-the Pango set-up of a run of text once per font (:mod:`weasy_text`) and a box's used
-lengths in one function (:mod:`weasy_percent`), so every layout publish makes, one
+the Pango set-up of a run of text once per font (:mod:`weasy_text`), a box's used
+lengths in one function (:mod:`weasy_percent`) and markers' and notes' styles only for
+the elements that show them (:mod:`weasy_pseudo`), so every layout publish makes, one
 document or chaptered, has them all.
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 
 import weasyprint.layout.block as block
 
-from publish.writers import weasy_leaders, weasy_percent, weasy_text
+from publish.writers import weasy_leaders, weasy_percent, weasy_pseudo, weasy_text
 
 _LOOP = "while report and context.current_page_footnotes:"
 _FIXED = (
@@ -44,6 +45,7 @@ def install() -> bool:
         weasy_leaders.install()
         weasy_text.install()
         weasy_percent.install()
+        weasy_pseudo.install()
     return _installed
 
 
