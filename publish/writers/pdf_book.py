@@ -6,7 +6,8 @@
    to find WeasyPrint's caches made (:func:`_warm`).
 2. Each chapter's document is laid out in a pool of processes; its pages are numbered from
    where it starts in the book (see :mod:`publish.writers.pdf_worker`). Memory then
-   depends on the longest chapter, not on the book.
+   depends on the longest chapter, not on the book. This process renders the posts of
+   each document as it hands it out, or ahead while a worker waits.
 3. The front matter is laid out again with the chapters' real first pages (and the
    parts' title pages), for the contents' page numbers.
 4. The pieces are joined, fonts shared (see :mod:`publish.writers.pdf_join`).
@@ -36,8 +37,10 @@ from publish.progress import Progress, StepClock
 from publish.render.chapters import ChapterRenderer
 from publish.writers import pdf_pool
 from publish.writers.forked import give_back_memory, run_forked, start_forked
+from publish.writers.pdf_ahead import Ahead
 from publish.writers.pdf_batches import Batch, batches
 from publish.writers.pdf_cache import PdfCache
+from publish.writers.pdf_due import due, printed
 from publish.writers.pdf_html import DocumentMaker, light_chapters
 from publish.writers.pdf_join import report, write_book
 from publish.writers.pdf_pool import ForkPool, Inline
@@ -118,21 +121,43 @@ def _task(build: Build, batch: Batch) -> tuple[ChapterTask, tuple[str, ...]]:
     return ChapterTask(batch.index, html, output, ids, parts, places), placeholders
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """A document made ready to hand out: found in the cache (the document and its
+    placeholders), or its task, rendered with the pages then known of posts it links to."""
+
+    found: tuple[ChapterPdf, tuple[str, ...]] | None = None
+    task: ChapterTask | None = None
+    placeholders: tuple[str, ...] = ()
+    printed: dict[str, int | None] | None = None
+
+
+def _rendered(build: Build, batch: Batch) -> _Ready:
+    task, placeholders = _task(build, batch)
+    return _Ready(None, task, placeholders, printed(build, batch))
+
+
 def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> list[Rendered]:
     """Lay out every chapter in order of the book, a few documents handed out ahead.
 
     A document found in the cache tells its length at once, without rendering its posts;
     it is used as it is once its first page is known and found unchanged, and laid out
-    again otherwise.
+    again otherwise. While a worker waits for a page number, the next documents are made
+    ready here (:mod:`publish.writers.pdf_ahead`), on the core it leaves idle.
     """
     build.batches = 0
     build.openers.clear()
     cache = build.cache
     results: dict[int, Rendered] = {}
     window = build.workers + 1  # in order, and never many chapters' HTML in memory
-    batches = _batches(build)
     pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]] = {}
     waiting: dict[int, tuple[Batch, ChapterPdf, tuple[str, ...]]] = {}  # cached
+
+    def ready(batch: Batch) -> _Ready:
+        found = cache.get(batch.key) if cache is not None else None
+        return _Ready(found) if found is not None else _rendered(build, batch)
+
+    ahead: Ahead[Batch, _Ready] = Ahead(_batches(build), ready)
     exhausted = False
     with Progress(len(build.plan.chapters), "PDF", build.progress) as bar:
 
@@ -144,17 +169,19 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
             results[batch.index] = Rendered(result, placeholders)
             bar.update(len(batch.chapters))
 
-        def submit(batch: Batch) -> None:
-            task, placeholders = _task(build, batch)
+        def submit(batch: Batch, made: _Ready) -> None:
+            assert made.task is not None
+            task, placeholders = made.task, made.placeholders
             # A link back to a post still being laid out would print a guessed page, and
             # a wrong guess costs the document a second layout: wait for that post's
             # first page (told once its document is laid out, before it is drawn).
-            printed = _printed(build, batch)
-            while due := _due(build, batch, pending, numbering):
-                finished, _ = futures.wait(due, timeout=POLL, return_when=futures.FIRST_COMPLETED)
+            while holding := due(build, batch, pending, numbering):
+                finished, _ = futures.wait(
+                    holding, timeout=POLL, return_when=futures.FIRST_COMPLETED
+                )
                 for future in finished:
                     collect(future)
-            if _printed(build, batch) != printed:  # what it links to is known now
+            if printed(build, batch) != made.printed:  # what it links to is known now
                 task, placeholders = _task(build, batch)
             pending[pool.submit(render, task)] = (batch, placeholders)
 
@@ -167,22 +194,22 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                         results[index] = Rendered(hit, placeholders)
                         bar.update(len(batch.chapters))
                     else:
-                        submit(batch)
+                        submit(batch, _rendered(build, batch))
 
         try:
             while True:
                 while not exhausted and len(pending) < window and len(waiting) < WAITING:
-                    batch = next(batches, None)
-                    if batch is None:
+                    taken = ahead.next()
+                    if taken is None:
                         exhausted = True
                         break
-                    found = cache.get(batch.key) if cache is not None else None
-                    if found is not None:
-                        hit = dataclasses.replace(found[0], index=batch.index)
-                        numbering.known(batch.index, hit.pages)
-                        waiting[batch.index] = (batch, hit, found[1])
+                    batch, made = taken
+                    if made.found is None:
+                        submit(batch, made)
                     else:
-                        submit(batch)
+                        hit = dataclasses.replace(made.found[0], index=batch.index)
+                        numbering.known(batch.index, hit.pages)
+                        waiting[batch.index] = (batch, hit, made.found[1])
                     resolve()
                 resolve()
                 if not pending:
@@ -190,7 +217,11 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                         break
                     time.sleep(0.02)  # (a safety net: a cached document's start is due)
                     continue
-                finished, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+                finished, _ = futures.wait(
+                    pending, timeout=POLL, return_when=futures.FIRST_COMPLETED
+                )
+                if not finished:  # a worker waiting for a page number leaves a core idle
+                    ahead.work(lambda: numbering.waiting.value > 0)
                 for future in finished:
                     collect(future)
         except BaseException as error:
@@ -204,49 +235,6 @@ def _chapters(build: Build, pool: futures.Executor, numbering: Numbering) -> lis
                         raise cause from None
             raise
     return [results[n] for n in range(build.batches)]
-
-
-def _linked(build: Build, batch: Batch) -> tuple[set[str], dict[str, int]]:
-    """The posts ``batch`` links to as rendered (its "see page" numbers:
-    :class:`~publish.writers.print_links.PrintRenderer`), and the pages known now."""
-    printed: dict[str, tuple[tuple[str, int], ...]] = getattr(build.renderer, "printed", {})
-    live: dict[str, int] = getattr(build.renderer, "live", {})
-    names = {name for chapter in batch.chapters for name, _ in printed.get(chapter.id, ())}
-    return names, live
-
-
-def _printed(build: Build, batch: Batch) -> dict[str, int | None]:
-    """The pages known now of the posts ``batch`` links to."""
-    names, live = _linked(build, batch)
-    return {name: live.get(name) for name in names}
-
-
-def _due(
-    build: Build,
-    batch: Batch,
-    pending: dict[futures.Future[ChapterPdf], tuple[Batch, tuple[str, ...]]],
-    numbering: Numbering,
-) -> set[futures.Future[ChapterPdf]]:
-    """The documents being laid out that hold a post ``batch`` links to (see
-    :func:`_linked`) when that post's page is not known yet (the pages workers told are
-    learnt here, and those of posts that open their document: its first page)."""
-    names, live = _linked(build, batch)
-    targets = names - live.keys()
-    for name in list(targets):
-        place = build.places.get(name)
-        start = numbering.chapter_start(place) if place is not None else 0
-        if not start and name in build.openers:
-            start = numbering.start_of(build.openers[name])
-        if start:
-            live[name] = start
-            targets.discard(name)
-    if not targets:
-        return set()
-    return {
-        future
-        for future, (other, _) in pending.items()
-        if any(chapter.id in targets for chapter in other.chapters)
-    }
 
 
 def _pool(build: Build, numbering: Numbering, ctx: Any) -> futures.Executor:

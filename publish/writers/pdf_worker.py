@@ -44,7 +44,8 @@ class Numbering:
     ``counts[i]`` is document i's number of pages once laid out; ``starts[i]`` its first
     page. Every chapter starts on a right-hand (odd) page, so a document of odd length is
     followed by a blank page. ``chapters[c]`` is the first page of the book's chapter c
-    (its place in the plan), once its document is laid out and numbered.
+    (its place in the plan), once its document is laid out and numbered. ``waiting`` is
+    how many workers wait for a first page now (a core idle, unless the builder works).
     """
 
     def __init__(self, total: int, first_page: int, ctx: Any = None) -> None:
@@ -55,6 +56,7 @@ class Numbering:
         self.frontier = ctx.Value("l", 0, lock=False)
         self.failed = ctx.Value("b", 0, lock=False)
         self.chapters = ctx.Array("l", max(total, 1), lock=False)
+        self.waiting = ctx.Value("l", 0, lock=False)
         self.cond: multiprocessing.synchronize.Condition = ctx.Condition()
         if total and first_page:
             self.starts[0] = first_page
@@ -78,9 +80,13 @@ class Numbering:
         """Report chapter ``index``'s length and wait for its first page number."""
         self.known(index, pages)
         with self.cond:
-            ok = self.cond.wait_for(
-                lambda: self.starts[index] > 0 or self.failed.value, timeout=WAIT_SECONDS
-            )
+            self.waiting.value += 1
+            try:
+                ok = self.cond.wait_for(
+                    lambda: self.starts[index] > 0 or self.failed.value, timeout=WAIT_SECONDS
+                )
+            finally:
+                self.waiting.value -= 1
             if not ok or self.failed.value:
                 raise ChapterFailed("another chapter of the book failed to render")
             return int(self.starts[index])
