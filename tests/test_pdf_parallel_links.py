@@ -117,7 +117,6 @@ def test_a_post_linking_to_one_before_it_starts_a_document_of_its_own(
 ) -> None:
     """Posts that would share a document end it before a post linking into it: the
     linked post's page is known before the linking one is laid out, and one pass does."""
-    monkeypatch.setattr(pdf_batches, "BATCH_SPREAD", 10**6)  # else: one document of eight
     _eight_posts_in_one_pass(tmp_path, monkeypatch)
 
 

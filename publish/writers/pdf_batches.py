@@ -1,9 +1,13 @@
 """Which chapters share a WeasyPrint document (a batch), and which posts each links to.
 
-Batches amortise WeasyPrint's cost per document over a few chapters. Where they end
-depends on each post's slug and its links, not on the posts before it, so editing one
-post does not move the ends of the batches after it (the build cache keys on batches);
-the limits keep memory bounded.
+Batches amortise WeasyPrint's cost per document over a few chapters. A document ends once
+it holds about :data:`BATCH_CHARACTERS` of text, so documents take about as long as each
+other to lay out: a worker waits for the page count of the document before its own only
+when that one is much longer (at 1,000 posts, ends decided by each post's slug instead
+gave documents of one to eight posts, and the workers waited 26 s of 200 for numbers).
+The limit also keeps memory bounded. An edit that changes a post's length can move the
+end of its document and of the next few, until one ends where it ended before; an edit
+that keeps it moves none (the build cache keys on batches).
 
 Links decide two ends, so that a "see page N" rarely waits for a post being laid out:
 
@@ -16,16 +20,14 @@ Links decide two ends, so that a "see page N" rarely waits for a post being laid
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from publish.assembly import Chapter, Plan
 
-BATCH_SPREAD = 4  # on average a document ends after one chapter in this many
 BATCH_CHAPTERS = 8  # at most this many chapters in one document
-BATCH_CHARACTERS = 60_000  # or about this much text (some 20 pages): memory stays low
+BATCH_CHARACTERS = 35_000  # a document ends once it holds this much text (some 12 pages)
 NEAR = 4  # a post linked to from this many posts after it, or fewer, opens a document
 
 
@@ -67,17 +69,13 @@ def _size(chapter: Chapter) -> int:
     return len(post.body.text) + sum(len(c.body.text) + 200 for c in post.all_comments())
 
 
-def _ends_batch(
-    chapter: Chapter, batch: list[Chapter], next_links: set[str], next_opens: bool
-) -> bool:
-    """Whether a document ends after ``chapter``: mostly decided by the post itself, and
-    by the next one (``next_links``, the posts it links to; ``next_opens``, whether a post
-    shortly after links to it)."""
+def _ends_batch(batch: list[Chapter], next_links: set[str], next_opens: bool) -> bool:
+    """Whether a document ends after the chapters in ``batch``: when it is long enough,
+    or because of the next post (``next_links``, the posts it links to; ``next_opens``,
+    whether a post shortly after links to it)."""
     if len(batch) >= BATCH_CHAPTERS or sum(_size(ch) for ch in batch) >= BATCH_CHARACTERS:
         return True
-    if next_opens or any(ch.id in next_links for ch in batch):
-        return True
-    return hashlib.sha256(chapter.post.slug.encode()).digest()[0] % BATCH_SPREAD == 0
+    return next_opens or any(ch.id in next_links for ch in batch)
 
 
 def batches(plan: Plan, key: Callable[[list[Chapter]], str]) -> Iterator[Batch]:
@@ -91,7 +89,7 @@ def batches(plan: Plan, key: Callable[[list[Chapter]], str]) -> Iterator[Batch]:
     for n, chapter in enumerate(chapters):
         batch.append(chapter)
         last = n + 1 == len(chapters)
-        if last or _ends_batch(chapter, batch, linked[n + 1], chapters[n + 1].id in near):
+        if last or _ends_batch(batch, linked[n + 1], chapters[n + 1].id in near):
             yield Batch(index, tuple(batch), key(batch))
             index += 1
             batch = []
