@@ -126,3 +126,14 @@ def test_posts_are_handed_on_while_the_workers_still_read(
         patch.setattr(parallel, "MIN_PARALLEL", 10**9)
         alone, _ = _load(blog)
     assert book == alone
+
+
+@pytest.mark.parametrize(
+    "name", ["/blog/posts/a/comments/0001.md", "posts/a/index.md", "index.md", "/index.md"]
+)
+def test_a_path_comes_back_from_the_cache_as_it_was(name: str) -> None:
+    """Paths are made again from their folder (made once) and their name: the same path."""
+    from publish.sources.cache import _name, _path
+
+    again = _path(_name(Path(name)))
+    assert again == Path(name) and str(again) == name and type(again) is type(Path(name))

@@ -17,6 +17,7 @@ reads again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -67,7 +68,19 @@ def _name(path: Path | None) -> str | None:
 
 
 def _path(name: str | None) -> Path | None:
-    return Path(name) if name is not None else None
+    """A path as :func:`_name` wrote it; its folder is made once (a post's thirty comments
+    share one), which takes half the time of making each path from the whole string."""
+    if name is None:
+        return None
+    folder, _, leaf = name.rpartition("/")
+    if os.sep != "/" or not folder or leaf in ("", ".", ".."):
+        return Path(name)
+    return _folder(folder) / leaf
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder(name: str) -> Path:
+    return Path(name)
 
 
 def _comment_json(comment: Comment) -> dict[str, Any]:
