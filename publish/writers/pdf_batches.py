@@ -69,11 +69,11 @@ def _size(chapter: Chapter) -> int:
     return len(post.body.text) + sum(len(c.body.text) + 200 for c in post.all_comments())
 
 
-def _ends_batch(batch: list[Chapter], next_links: set[str], next_opens: bool) -> bool:
-    """Whether a document ends after the chapters in ``batch``: when it is long enough,
-    or because of the next post (``next_links``, the posts it links to; ``next_opens``,
-    whether a post shortly after links to it)."""
-    if len(batch) >= BATCH_CHAPTERS or sum(_size(ch) for ch in batch) >= BATCH_CHARACTERS:
+def _ends_batch(batch: list[Chapter], held: int, next_links: set[str], next_opens: bool) -> bool:
+    """Whether a document ends after the chapters in ``batch`` (``held`` characters):
+    when it is long enough, or because of the next post (``next_links``, the posts it
+    links to; ``next_opens``, whether a post shortly after links to it)."""
+    if len(batch) >= BATCH_CHAPTERS or held >= BATCH_CHARACTERS:
         return True
     return next_opens or any(ch.id in next_links for ch in batch)
 
@@ -85,11 +85,13 @@ def batches(plan: Plan, key: Callable[[list[Chapter]], str]) -> Iterator[Batch]:
     place = {chapter.id: n for n, chapter in enumerate(chapters)}
     near = {t for n, found in enumerate(linked) for t in found if 0 < n - place[t] <= NEAR}
     batch: list[Chapter] = []
+    held = 0  # characters in the batch
     index = 0
     for n, chapter in enumerate(chapters):
         batch.append(chapter)
+        held += _size(chapter)
         last = n + 1 == len(chapters)
-        if last or _ends_batch(batch, linked[n + 1], chapters[n + 1].id in near):
+        if last or _ends_batch(batch, held, linked[n + 1], chapters[n + 1].id in near):
             yield Batch(index, tuple(batch), key(batch))
             index += 1
-            batch = []
+            batch, held = [], 0
