@@ -86,6 +86,9 @@ def test_documents_made_ready_ahead_give_the_same_book(
     again only for a page it links to that became known meanwhile."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setattr(pdf_batches, "BATCH_CHAPTERS", 1)  # a document a post
+    # The builder makes documents ready when a look at the workers finds none finished:
+    # looking often makes sure it does, however quick the machine is.
+    monkeypatch.setattr(pdf_book, "POLL", 0.001)
     content = _blog(tmp_path / "content", 8)
     work = Ahead.work
     rendered: list[str] = []
