@@ -56,3 +56,16 @@ def test_typography_skips_only_what_smartypants_leaves_as_it_is(tokens: list[str
     assert typography(text) == smartypants.smartypants(text, _SMARTY)
     if not smarty.may_change(text):
         assert smartypants.smartypants(text, _SMARTY) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30))
+def test_the_guarded_steps_give_what_smartypants_gives(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    attrs = smartypants.Attr.set2 | smartypants.Attr.u
+    fast = smartypants.smartypants(text, attrs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(original, "re", re)
+        for name, step in smarty.ORIGINALS.items():
+            patch.setattr(original, name, step)
+        assert fast == original.smartypants(text, attrs)

@@ -106,10 +106,14 @@ class GatedInlineProcessor(InlineProcessor):
             count = len(gates)
             while patternIndex < count:
                 pattern, needs = gates[patternIndex]
-                if needs and not any(n in data for n in needs):
-                    patternIndex += 1  # no match possible: as when the try fails
-                    startIndex = 0
-                    continue
+                for need in needs:  # (a loop, not any(): this runs for every try)
+                    if need in data:
+                        break
+                else:
+                    if needs:
+                        patternIndex += 1  # no match possible: as when the try fails
+                        startIndex = 0
+                        continue
                 data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
                 if not matched:
                     patternIndex += 1

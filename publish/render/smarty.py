@@ -55,11 +55,11 @@ NEEDED = {
     "convert_backticks": ("``", "''"),
     "convert_single_backticks": ("`", "'"),
     "convert_quotes": ("'", '"'),
+    # The character references the steps write (&#8211; to &#8230;) turned into characters.
+    "convert_entities": ("&#82",),
 }
-# Besides its steps, smartypants turns the character references it writes itself
-# (&#8211; to &#8230;) into characters: a text with none of these, tags included, comes
-# out as it went in.
-_ANY_NEEDED = tuple({n for needles in NEEDED.values() for n in needles} | {"&#82"})
+# A text with none of these, tags included, comes out as it went in.
+_ANY_NEEDED = tuple({n for needles in NEEDED.values() for n in needles})
 ORIGINALS: dict[str, Callable[..., str]] = {}
 
 
@@ -70,9 +70,19 @@ def may_change(text: str) -> bool:
 
 def _only_when_needed(name: str, needles: tuple[str, ...]) -> Callable[..., str]:
     step = ORIGINALS[name]
+    if len(needles) == 1:  # most steps: one test, no loop (this runs for every text)
+        (needle,) = needles
+
+        def guarded_by_one(text: str, *args: Any) -> str:
+            return step(text, *args) if needle in text else text
+
+        return guarded_by_one
 
     def guarded(text: str, *args: Any) -> str:
-        return step(text, *args) if any(n in text for n in needles) else text
+        for needle in needles:
+            if needle in text:
+                return step(text, *args)
+        return text
 
     return guarded
 
