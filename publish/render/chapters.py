@@ -13,7 +13,7 @@ from publish.model import MATTER_KINDS, Body, Comment
 from publish.render.dates import date_and_time, iso, long_date
 from publish.render.markup import joined_safe_html, running_title, smart_text, to_safe_html
 from publish.render.typography import dress, dress_title
-from publish.render.xhtml import Place, Target, to_xhtml
+from publish.render.xhtml import Place, Target, to_xhtml, to_xhtml_simple
 
 MAX_NEST = 4  # replies deeper than this are set at this level, and say whom they answer
 
@@ -75,47 +75,79 @@ class ChapterRenderer:
         self.diagnostics = diagnostics
         self.language = plan.book.language
 
-    def _html(
+    def _place(
         self,
-        body: Body,
         chapter: Chapter,
         prefix: str,
         comment: Comment | None,
-        safe: str | None = None,
-    ) -> Markup:
-        """``body`` as the chapter shows it; ``safe``, its sanitised HTML if made already."""
+        diagnostics: Diagnostics | None = None,
+    ) -> Place:
         post = chapter.post
-        place = Place(
+        return Place(
             plan=self.plan,
             target=self.target,
             id_prefix=prefix,
             base_dir=post.base_dir,
             source=comment.source if comment and comment.source else post.source,
-            diagnostics=self.diagnostics,
+            diagnostics=self.diagnostics if diagnostics is None else diagnostics,
         )
-        if safe is None:
-            safe = to_safe_html(body, self.diagnostics, place.source)
-        xhtml = to_xhtml(safe, place)
+
+    def _html(self, body: Body, chapter: Chapter, prefix: str, comment: Comment | None) -> Markup:
+        """``body`` as the chapter shows it."""
+        place = self._place(chapter, prefix, comment)
+        xhtml = to_xhtml(to_safe_html(body, self.diagnostics, place.source), place)
         return Markup(dress(xhtml, self.language))
+
+    def _simple_comments(
+        self, chapter: Chapter, threads: list[tuple[Comment, int, Comment | None]]
+    ) -> dict[int, tuple[Markup, Diagnostics]]:
+        """The comments (by index in ``threads``) whose bodies are simple Markdown
+        (:func:`joined_safe_html`), converted, sanitised and rewritten together; each
+        with the warnings it gave (a link that leads nowhere...), to be told in its turn."""
+        made = joined_safe_html([comment.body for comment, _, _ in threads])
+        if not made:
+            return {}
+        chosen = sorted(made)
+        places = [
+            self._place(chapter, f"{chapter.id}-c{n + 1}", threads[n][0], Diagnostics())
+            for n in chosen
+        ]
+        xhtml = to_xhtml_simple([made[n] for n in chosen], places)
+        return {
+            n: (Markup(dress(x, self.language)), place.diagnostics)
+            for n, x, place in zip(chosen, xhtml, places, strict=True)
+        }
+
+    def _tell(self, told: Diagnostics) -> None:
+        """Warnings and counts gathered apart, told in their turn (an error if strict)."""
+        for warning in told.warnings:
+            self.diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
+        for name, n in told.counters.items():
+            self.diagnostics.count(name, n)
 
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""
         roots: list[RenderedComment] = []
         path: list[RenderedComment] = []  # the comment shown at each level, on the way down
         threads = list(_threads(chapter.post.comments))
-        made = joined_safe_html([comment.body for comment, _, _ in threads])
+        made = self._simple_comments(chapter, threads)
         for n, (comment, depth, parent) in enumerate(threads, start=1):
             prefix = f"{chapter.id}-c{n}"
             if comment.body.is_empty():
                 self.diagnostics.warn(
                     "empty-comment", f"comment by {comment.author} is empty", comment.source
                 )
+            if n - 1 in made:
+                shown_body, told = made[n - 1]
+                self._tell(told)
+            else:
+                shown_body = self._html(comment.body, chapter, prefix, comment)
             shown = RenderedComment(
                 id=prefix,
                 author=comment.author,
                 date_text=date_and_time(comment.date, self.language),
                 date_iso=iso(comment.date),
-                body=self._html(comment.body, chapter, prefix, comment, made.get(n - 1)),
+                body=shown_body,
                 depth=depth,
                 replying_to=parent.author if parent is not None and depth > MAX_NEST else None,
                 url=comment.url,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from lxml import etree, html
@@ -325,26 +325,17 @@ def _fix_element(el: html.HtmlElement, inline: bool, around: frozenset[str]) -> 
         el.tag == "table" and not _TABLE_ORDER.match(" ".join(_tags(el)))
     ):
         el.tag = "div"  # text between rows, parts out of order: set as plain blocks
-    parent = el.getparent()
     if el.tag in _BLOCKS and inline:
         el.tag = "span"
-    elif el.tag in _PARENTS and (parent is None or parent.tag not in _PARENTS[el.tag]):
+    elif el.tag in _PARENTS and not _in_parent(el, _PARENTS[el.tag]):
         el.tag = "span" if el.tag in ("rt", "rp") else "div"
     elif el.tag in around:
         el.tag = "span"  # a link in a link, a definition in a definition
     if el.tag in ("ul", "ol"):
         _items_for_stray_text(el)
-    if el.tag in ("span", "div"):
-        for name in [n for n in el.attrib if n not in _GLOBAL_ATTRIBUTES]:
-            del el.attrib[name]
-    for name, pattern in _VALUES.items():
-        value = el.get(name)
-        if value is not None and not pattern.match(value.strip()):
-            del el.attrib[name]
-        elif value is not None:
-            el.set(name, value.strip())
-    if el.get("reversed") is not None:
-        el.set("reversed", "reversed")
+    attributes = el.attrib
+    if attributes:  # most elements have none
+        _fix_attributes(el, attributes)
     if el.tag in ("del", "ins") and not _DATETIME.match(el.get("datetime", "")):
         el.attrib.pop("datetime", None)
     # <bdo> needs a direction; <time> without a date may hold nothing but a date; <ruby>
@@ -356,6 +347,27 @@ def _fix_element(el: html.HtmlElement, inline: bool, around: frozenset[str]) -> 
     ):
         el.tag = "span"
         el.attrib.pop("datetime", None)
+
+
+def _in_parent(el: html.HtmlElement, parents: set[str]) -> bool:
+    parent = el.getparent()
+    return parent is not None and parent.tag in parents
+
+
+def _fix_attributes(el: html.HtmlElement, attributes: Any) -> None:
+    """What :func:`_fix_element` does to ``el``'s attributes: on ``<span>`` and ``<div>``
+    only the global ones; values XHTML would refuse dropped, the others stripped."""
+    if el.tag in ("span", "div"):
+        for name in [n for n in attributes if n not in _GLOBAL_ATTRIBUTES]:
+            del attributes[name]
+    for name in [n for n in attributes if n in _VALUES]:
+        value = attributes[name]
+        if not _VALUES[name].match(value.strip()):
+            del attributes[name]
+        else:
+            attributes[name] = value.strip()
+    if "reversed" in attributes:
+        attributes["reversed"] = "reversed"
 
 
 _DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
@@ -390,6 +402,35 @@ def to_xhtml(fragment: str, place: Place) -> str:
     if not fragment:
         return ""
     tree = html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
+    return _rewrite(tree, fragment, place)
+
+
+def to_xhtml_simple(fragments: Sequence[str], places: Sequence[Place]) -> list[str]:
+    """:func:`to_xhtml` of each fragment, its place beside it, the fragments parsed in one go.
+
+    For fragments that are whole blocks, every element closed, such as the sanitiser's
+    HTML of simple Markdown (:func:`publish.render.markup.joined_safe_html`): each is
+    parsed in a ``<div>`` of its own, which is then the wrapper :func:`to_xhtml` makes.
+    A post's comments pay for one parse instead of one each. Should the parse not give
+    one ``<div>`` a fragment (it cannot, for such HTML), each is rewritten on its own.
+    """
+    texts = [xml_safe(fragment).strip() for fragment in fragments]
+    joined = "".join(f"<div>{text}</div>" for text in texts)
+    root = etree.fromstring(f"<html><body>{joined}</body></html>", _PARSER)
+    body = root.find("body") if root is not None else None
+    trees = list(body) if body is not None and body.text is None else []
+    if len(trees) != len(texts) or any(tree.tag != "div" or tree.tail for tree in trees):
+        return [to_xhtml(text, place) for text, place in zip(texts, places, strict=True)]
+    made = []
+    for tree, text, place in zip(trees, texts, places, strict=True):
+        if tree.text is not None and not tree.text.strip():
+            tree.text = None  # as fragment_fromstring leaves it
+        made.append(_rewrite(tree, text, place) if text else "")
+    return made
+
+
+def _rewrite(tree: html.HtmlElement, fragment: str, place: Place) -> str:
+    """The XHTML of ``tree``, a fragment's wrapper <div>, rewritten for ``place``."""
     _limit_depth(tree, place)
     _fix_ids(tree, place.id_prefix)
     ids = {str(el.get("id")) for el in tree.iter() if el.get("id")}
