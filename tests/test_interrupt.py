@@ -145,10 +145,15 @@ def test_stale_temporary_folders_of_dead_processes_are_swept(tmp_path: Path) -> 
 # --- out of process: SIGINT and SIGKILL ----------------------------------------------------
 
 
-def _start(kind: str, book: Path, out: Path, point: str, pause: float) -> subprocess.Popen[str]:
+def _start(
+    kind: str, book: Path, out: Path, point: str, pause: float, temp: Path | None = None
+) -> subprocess.Popen[str]:
+    """The driver, with ``temp`` (when given) as its temporary folder: WeasyPrint's font
+    folders go there, and whatever a killed build cannot remove."""
+    env = {**os.environ, "TMPDIR": str(temp)} if temp is not None else None
     return subprocess.Popen(
         [sys.executable, str(DRIVER), kind, str(book), str(out), point, str(pause)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
 
 
@@ -179,7 +184,9 @@ def test_a_build_killed_at_a_point_leaves_the_previous_book(
 ) -> None:
     out = tmp_path / "out" / f"book.{kind}"
     before = _previous(book, out, kind)
-    proc = _start(kind, book, out, point, pause=60)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    proc = _start(kind, book, out, point, pause=60, temp=temp)
     try:
         _wait_for(proc, point)
         proc.send_signal(sig)
@@ -192,6 +199,7 @@ def test_a_build_killed_at_a_point_leaves_the_previous_book(
     if sig in (signal.SIGINT, signal.SIGTERM):  # `kill` cleans up like Ctrl-C
         assert proc.returncode == 130 and "interrupted; nothing was written" in stderr
         _only_the_book(out)
+        assert not list(temp.iterdir())  # nor anything in the temporary folder
         return
     assert proc.returncode == -signal.SIGKILL
     # Killed outright, a process cannot clean up: at most its private temporary folder
