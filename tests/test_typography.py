@@ -172,6 +172,9 @@ DRESS_TOKENS = [
     "www.", "x.org", "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", '<span class="url">',
     "</span>", '<a href="https://e.org">', "</a>", "A", "b", "U.S.", "&amp;", ".", "x",
     '<p><img src="a.png" alt=""/></p>', "<em>", "</em>",
+    # what would be dressed in text, inside a tag's attributes (never dressed there)
+    '<a href="https://e.org/x" title="Dr. Jones, pp. 10–12, § 3">', '<abbr title="J. R. R.">',
+    "</abbr>", '<img src="www.x.org/1—2.png" alt="No. 5"/>',
 ]  # fmt: skip
 
 

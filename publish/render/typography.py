@@ -55,22 +55,40 @@ _BREAK_AROUND = {"=", "&amp;", "&"}
 # ends of a text: a pattern that matches in some text matches at the same place in the
 # whole, so where none matches in the whole, no text changes. Initials, honorifics and
 # references all end in ". " before a capital or a digit: found by that (a fast search
-# for a literal), then by what comes before it.
+# for a literal), then by what comes before it (initials and honorifics before a
+# capital, references before a digit, as their own patterns have it).
 _DOT_SPACE = re.compile(r"\. (?=[A-Z\d])")
-_BEFORE_DOT = re.compile(rf"(?:(?<![\w.])[A-Z]|\b(?:{_HONORIFICS}|{_REFERENCES}))\Z")
+# Initials and honorifics come before a capital, references before a digit.
+_BEFORE_CAPITAL = re.compile(rf"(?:(?<![\w.])[A-Z]|\b(?:{_HONORIFICS}))\Z")
+_BEFORE_DIGIT = re.compile(rf"\b(?:{_REFERENCES})\Z")
+
+
+# Only where a match starts in text, not inside a tag (a link's address, a title): a
+# match in some text starts in text. The XHTML is lxml's, which writes no "<" or ">" in
+# an attribute's value: a place is inside a tag when the last "<" before it is after
+# the last ">".
+
+
+def _in_text(xhtml: str, at: int) -> bool:
+    return xhtml.rfind(">", 0, at) >= xhtml.rfind("<", 0, at)
+
+
+def _any_in_text(pattern: re.Pattern[str], xhtml: str) -> bool:
+    return any(_in_text(xhtml, found.start()) for found in pattern.finditer(xhtml))
 
 
 def _may_change(xhtml: str, english: bool) -> bool:
     if english:
         for found in _DOT_SPACE.finditer(xhtml):
             at = found.start()
-            if _BEFORE_DOT.search(xhtml, max(at - 10, 0), at):
+            before = _BEFORE_CAPITAL if "A" <= xhtml[at + 2] <= "Z" else _BEFORE_DIGIT
+            if before.search(xhtml, max(at - 10, 0), at) and _in_text(xhtml, at):
                 return True
-        if ("§ " in xhtml or "¶ " in xhtml) and _SECTION.search(xhtml):
+        if ("§ " in xhtml or "¶ " in xhtml) and _any_in_text(_SECTION, xhtml):
             return True
-    if ("–" in xhtml or "—" in xhtml) and _RANGE.search(xhtml):
+    if ("–" in xhtml or "—" in xhtml) and _any_in_text(_RANGE, xhtml):
         return True
-    return ("http" in xhtml or "www." in xhtml) and _URL.search(xhtml) is not None
+    return ("http" in xhtml or "www." in xhtml) and _any_in_text(_URL, xhtml)
 
 
 def is_english(language: str) -> bool:
