@@ -5,7 +5,6 @@ deep is not searched for depth. Each shortcut must give what the full walk gives
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ def _both(fragment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tup
     quick = Diagnostics()
     fast = to_xhtml(fragment, _place(tmp_path, quick))
     with monkeypatch.context() as patch:
-        patch.setattr(xhtml, "_MAY_DRESS", re.compile(""))
+        patch.setattr(xhtml, "_may_dress", lambda fragment: True)
         patch.setattr(xhtml, "_TOO_DEEP", lambda tree: True)
         full = Diagnostics()
         slow = to_xhtml(fragment, _place(tmp_path, full))
@@ -81,6 +80,19 @@ def test_any_mix_comes_out_as_with_every_walk(tokens: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         fast, slow = _both("".join(tokens), Path(folder), patch)
     assert fast == slow
+
+
+HYPHEN_TOKENS = [
+    "-", " ", "\n", "\t", ";", ">", "<", "&", "&#45;", "&#045;", "&#x2D;", "&#X2d;", "‘",
+    "&lsquo;", "&#8216;", "&#x2018;", "x", "-x", "x-", "<p>", "</p>", "a - b",
+]  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("XHTML_EXAMPLES", "300")) * 3, deadline=None)
+@given(st.lists(st.sampled_from(HYPHEN_TOKENS), max_size=20))
+def test_the_hyphen_look_finds_what_the_pattern_finds(tokens: list[str]) -> None:
+    fragment = "".join(tokens)
+    assert xhtml._may_dress(fragment) == (xhtml._MAY_DRESS.search(fragment) is not None)
 
 
 # The structure pass walks top down, each element told what its ancestors are; before, each

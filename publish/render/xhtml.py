@@ -39,6 +39,7 @@ _DATETIME = re.compile(
 _MAY_DRESS = re.compile(
     r"‘|&#0*8216;|&#[xX]0*2018;|&lsquo;|[\s;>](?:-|&#0*45;|&#[xX]0*2[dD];)[\s&<]"
 )
+_SPACED_HYPHEN_AT = re.compile(r"[\s;>]-[\s&<]")  # matched one before a "-"
 _CODE = {"pre", "code", "kbd", "samp", "var"}
 _HEADINGS = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
 
@@ -184,6 +185,20 @@ def _fix_image(el: html.HtmlElement, place: Place) -> None:
     for dim in ("width", "height"):
         if dim in el.attrib and not el.attrib[dim].isdigit():
             del el.attrib[dim]
+
+
+def _may_dress(fragment: str) -> bool:
+    """Whether ``_MAY_DRESS`` matches in ``fragment``. Without "&" or "‘" only a plain
+    spaced hyphen can: looked for at each "-" (few), not at every space as the whole
+    pattern is."""
+    if "&" in fragment or "‘" in fragment:
+        return _MAY_DRESS.search(fragment) is not None
+    at = fragment.find("-", 1)
+    while at >= 0:
+        if _SPACED_HYPHEN_AT.match(fragment, at - 1):
+            return True
+        at = fragment.find("-", at + 1)
+    return False
 
 
 def _dress_text(tree: html.HtmlElement) -> None:
@@ -446,7 +461,7 @@ def _rewrite(tree: html.HtmlElement, fragment: str, place: Place) -> str:
             _FIXERS[el.tag](el, place)
     _fix_structure(tree)
     _fix_lists(tree)
-    if _MAY_DRESS.search(fragment):
+    if _may_dress(fragment):
         _dress_text(tree)
     tree.tail = None
     out: str = etree.tostring(tree, encoding="unicode", method="xml")
