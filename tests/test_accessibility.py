@@ -198,3 +198,25 @@ def test_one_h1_a_chapter_and_headings_in_order(default_epub: Path) -> None:
         assert levels[0] == 1 and levels.count(1) == 1, name
         for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{name}: h{before} then h{after}"
+
+
+PAGE = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+    '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+    "<head><title>t</title></head><body>{}</body></html>\n"
+)
+
+
+def test_a_page_without_notes_or_images_comes_back_as_it_was() -> None:
+    from publish.writers.accessibility import A11yFacts, semanticate
+
+    facts = A11yFacts()
+    page = PAGE.format("<p>Words, and a <a href='#x'>link</a>.</p>")
+    assert semanticate(page, facts, lambda src: False, "Notes") is page
+    assert facts == A11yFacts()
+    with_both = PAGE.format(
+        '<p>A note<a class="footnote-ref" href="#n">1</a>.</p><p><img src="a.png"/></p>'
+    )
+    marked = semanticate(with_both, facts, lambda src: False, "Notes")
+    assert 'epub:type="noteref"' in marked and 'alt=""' in marked
+    assert facts.images == 1 and facts.without_alt == ["a.png"]

@@ -51,6 +51,8 @@ def semanticate(
     page: str, facts: A11yFacts, is_animated: Callable[[str], bool], notes_label: str
 ) -> str:
     """One XHTML document with footnote semantics and ``alt`` on every image."""
+    if "footnote" not in page and "<img" not in page:
+        return page  # nothing to mark or count (most chapters): not parsed
     root = parse(page)
     changed = False
     for el in root.iter(f"{_H}a", f"{_H}div", f"{_H}img"):
