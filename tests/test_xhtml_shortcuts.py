@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from publish.assembly import assemble
 from publish.errors import Diagnostics
 from publish.model import Body, Book, Post
-from publish.render import xhtml
+from publish.render import xhtml, xhtml_structure
 from publish.render.xhtml import Place, to_xhtml
 from publish.writers.print_links import PrintTarget
 
@@ -102,9 +102,9 @@ def _fix_structure_by_ancestors(tree: Any) -> None:
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el is tree:
             continue
-        inline = any(a.tag in xhtml._PHRASING_ONLY for a in el.iterancestors())
+        inline = any(a.tag in xhtml_structure.PHRASING_ONLY for a in el.iterancestors())
         around = frozenset(a.tag for a in el.iterancestors() if a.tag in ("a", "dfn"))
-        xhtml._fix_element(el, inline, around)
+        xhtml_structure.fix_element(el, inline, around)
 
 
 STRUCTURE_TOKENS = [
@@ -128,6 +128,6 @@ def test_the_structure_pass_gives_what_the_ancestor_lookups_gave(tokens: list[st
         html.fragment_fromstring(fragment, create_parent="div", parser=xhtml._PARSER)
         for _ in range(2)
     ]
-    xhtml._fix_structure(trees[0])
+    xhtml_structure.fix_structure(trees[0])
     _fix_structure_by_ancestors(trees[1])
     assert etree.tostring(trees[0]) == etree.tostring(trees[1])
