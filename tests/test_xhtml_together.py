@@ -100,13 +100,7 @@ def test_any_mix_comes_out_as_alone(texts: list[list[str]]) -> None:
         _same(["".join(tokens) for tokens in texts], Path(folder))
 
 
-def _post_with_comments(root: Path) -> Book:
-    bodies = [
-        "A [dead link](first.md).",  # simple
-        "<p>An <a href='second.md'>HTML</a> comment.</p>",  # not simple: its own way
-        "",  # empty: a warning of its own
-        "Another [dead link](third.md).",  # simple
-    ]
+def _book_with(root: Path, bodies: list[str]) -> Book:
     comments = tuple(
         Comment(
             id=f"c{n}",
@@ -129,8 +123,16 @@ def _post_with_comments(root: Path) -> Book:
     return Book(title="T", author="A", language="en", posts=(post,), root=root)
 
 
+BODIES = [
+    "A [dead link](first.md).",  # simple
+    "<p>An <a href='second.md'>HTML</a> comment.</p>",  # not simple: its own way
+    "",  # empty: a warning of its own
+    "Another [dead link](third.md).",  # simple
+]
+
+
 def test_warnings_are_told_in_the_comments_order(tmp_path: Path) -> None:
-    plan = assemble(_post_with_comments(tmp_path))
+    plan = assemble(_book_with(tmp_path, BODIES))
     diagnostics = Diagnostics()
     ChapterRenderer(plan, PrintTarget(), diagnostics).render(plan.chapters[0])
     told = [(w.code, w.file.name if w.file else None) for w in diagnostics.warnings]
@@ -143,8 +145,23 @@ def test_warnings_are_told_in_the_comments_order(tmp_path: Path) -> None:
 
 
 def test_strict_stops_at_the_first_comment_s_warning(tmp_path: Path) -> None:
-    plan = assemble(_post_with_comments(tmp_path))
+    plan = assemble(_book_with(tmp_path, BODIES))
     renderer = ChapterRenderer(plan, PrintTarget(), Diagnostics(strict=True))
     with pytest.raises(PublishError) as raised:
         renderer.render(plan.chapters[0])
     assert raised.value.code == "dead-link" and "first.md" in str(raised.value)
+
+
+def test_a_simple_comment_s_image_error_comes_in_its_turn(tmp_path: Path) -> None:
+    """An image not found is an error, said after the warnings of the comments before it."""
+    bodies = ["<p>An <a href='gone.md'>HTML</a> link.</p>", "See ![x](missing.png)", "Fine."]
+    plan = assemble(_book_with(tmp_path, bodies))
+    diagnostics = Diagnostics()
+    with pytest.raises(PublishError) as raised:
+        ChapterRenderer(plan, PrintTarget(), diagnostics).render(plan.chapters[0])
+    assert raised.value.code == "missing-image"
+    assert [w.code for w in diagnostics.warnings] == ["dead-link"]
+    strict = ChapterRenderer(plan, PrintTarget(), Diagnostics(strict=True))
+    with pytest.raises(PublishError) as raised:
+        strict.render(plan.chapters[0])
+    assert raised.value.code == "dead-link"

@@ -92,31 +92,39 @@ class ChapterRenderer:
             diagnostics=self.diagnostics if diagnostics is None else diagnostics,
         )
 
-    def _html(self, body: Body, chapter: Chapter, prefix: str, comment: Comment | None) -> Markup:
-        """``body`` as the chapter shows it."""
+    def _html(
+        self,
+        body: Body,
+        chapter: Chapter,
+        prefix: str,
+        comment: Comment | None,
+        safe: str | None = None,
+    ) -> Markup:
+        """``body`` as the chapter shows it; ``safe``, its sanitised HTML if made already."""
         place = self._place(chapter, prefix, comment)
-        xhtml = to_xhtml(to_safe_html(body, self.diagnostics, place.source), place)
-        return Markup(dress(xhtml, self.language))
+        if safe is None:
+            safe = to_safe_html(body, self.diagnostics, place.source)
+        return Markup(dress(to_xhtml(safe, place), self.language))
 
     def _simple_comments(
         self, chapter: Chapter, threads: list[tuple[Comment, int, Comment | None]]
-    ) -> dict[int, tuple[Markup, Diagnostics]]:
+    ) -> dict[int, tuple[Markup, Diagnostics] | str]:
         """The comments (by index in ``threads``) whose bodies are simple Markdown
-        (:func:`joined_safe_html`), converted, sanitised and rewritten together; each
-        with the warnings it gave (a link that leads nowhere...), to be told in its turn."""
+        (:func:`joined_safe_html`), converted and sanitised together, and rewritten
+        together: each with the warnings it gave (a link that leads nowhere...), to be
+        told in its turn. One with an image, which may be an error (not found), is
+        given as its sanitised HTML, to be rewritten in its turn."""
         made = joined_safe_html([comment.body for comment, _, _ in threads])
-        if not made:
-            return {}
-        chosen = sorted(made)
+        chosen = [n for n in sorted(made) if "<img" not in made[n]]
         places = [
             self._place(chapter, f"{chapter.id}-c{n + 1}", threads[n][0], Diagnostics())
             for n in chosen
         ]
-        xhtml = to_xhtml_simple([made[n] for n in chosen], places)
-        return {
-            n: (Markup(dress(x, self.language)), place.diagnostics)
-            for n, x, place in zip(chosen, xhtml, places, strict=True)
-        }
+        xhtml = to_xhtml_simple([made[n] for n in chosen], places) if chosen else []
+        shown: dict[int, tuple[Markup, Diagnostics] | str] = dict(made)
+        for n, x, place in zip(chosen, xhtml, places, strict=True):
+            shown[n] = (Markup(dress(x, self.language)), place.diagnostics)
+        return shown
 
     def _tell(self, told: Diagnostics) -> None:
         """Warnings and counts gathered apart, told in their turn (an error if strict)."""
@@ -137,11 +145,12 @@ class ChapterRenderer:
                 self.diagnostics.warn(
                     "empty-comment", f"comment by {comment.author} is empty", comment.source
                 )
-            if n - 1 in made:
-                shown_body, told = made[n - 1]
+            done = made.get(n - 1)
+            if isinstance(done, tuple):
+                shown_body, told = done
                 self._tell(told)
             else:
-                shown_body = self._html(comment.body, chapter, prefix, comment)
+                shown_body = self._html(comment.body, chapter, prefix, comment, done)
             shown = RenderedComment(
                 id=prefix,
                 author=comment.author,
