@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import digest, generate  # noqa: E402
 from benchmarks.peers import STYLES, blog_markdown  # noqa: E402
-from benchmarks.table import Row, markdown_table, ratios  # noqa: E402
+from benchmarks.table import Row, markdown_table, ratios, results_text  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WORK = REPO / "build" / "bench"
@@ -370,28 +370,9 @@ def main(argv: list[str] | None = None) -> None:
     summary = ratios(rows)
     print("\n" + table + "\n\n" + summary)
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    text = [
-        "# Benchmark results",
-        "",
-        f"`make bench` (sizes {', '.join(map(str, sizes))}), {when}.",
-        "",
-        "## Machine",
-        "",
-        *machine(pandoc),
-        "",
-        "## Builds",
-        "",
-        "Wall time, processor time (user and system, of the whole process tree) and peak",
-        "memory (PSS summed over the build's process tree) of each build.",
-        "",
-        table,
-        "",
-        "## Ratios",
-        "",
-        summary,
-        "",
-    ]
-    args.out.write_text("\n".join(text), encoding="utf-8")
+    before = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    text = results_text(sizes, when, machine(pandoc), table, summary, before)
+    args.out.write_text(text, encoding="utf-8")
     print(f"\nwrote {args.out}")
 
 

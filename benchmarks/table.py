@@ -106,3 +106,46 @@ def ratios(rows: list[Row]) -> str:
         cells.append(_x(rebuild.seconds / pdf.seconds) if rebuild and pdf else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+# RESULTS.md: what a run writes (the machine, the builds, the ratios), then the notes
+# written by hand about the runs, from this heading on, kept as they were.
+NOTES = "## Reading these numbers"
+
+
+def results_text(
+    sizes: list[int], when: str, machine: list[str], table: str, summary: str, before: str
+) -> str:
+    """RESULTS.md for a run; ``before``, the file as it was ("" for none): its notes are
+    kept below the new tables, after a line that says they are older."""
+    text = [
+        "# Benchmark results",
+        "",
+        f"`make bench` (sizes {', '.join(map(str, sizes))}), {when}.",
+        "",
+        "## Machine",
+        "",
+        *machine,
+        "",
+        "## Builds",
+        "",
+        "Wall time, processor time (user and system, of the whole process tree) and peak",
+        "memory (PSS summed over the build's process tree) of each build.",
+        "",
+        table,
+        "",
+        "## Ratios",
+        "",
+        summary,
+        "",
+    ]
+    at = before.find(f"\n{NOTES}\n")
+    if at >= 0:
+        text += [
+            "The notes below were written about the runs they name, which may not be the",
+            "one above: `make bench` keeps them as they were.",
+            "",
+            before[at + 1 :].rstrip("\n"),
+            "",
+        ]
+    return "\n".join(text)

@@ -46,3 +46,19 @@ def test_ratios() -> None:
         "0.25",
         "0.05×",
     ]
+
+
+def test_a_run_keeps_the_notes_written_about_earlier_runs() -> None:
+    from benchmarks.table import NOTES, results_text
+
+    rows = _rows()
+    table, summary = markdown_table(rows), ratios(rows)
+    fresh = results_text([10], "2026-01-01 00:00 UTC", ["- CPU: x"], table, summary, "")
+    assert fresh.startswith("# Benchmark results") and NOTES not in fresh
+    notes = f"{NOTES}\n\nWhat the 00:39 run showed.\n\n### History\n\n| a |\n"
+    again = results_text([10], "2026-01-02 00:00 UTC", ["- CPU: y"], table, summary, fresh + notes)
+    assert again.count("# Benchmark results") == 1 and again.count("## Builds") == 1
+    assert "2026-01-02" in again and "2026-01-01" not in again and "- CPU: y" in again
+    assert again.endswith(notes) and "may not be the\none above" in again
+    third = results_text([10], "2026-01-03 00:00 UTC", ["- CPU: z"], table, summary, again)
+    assert third.count("may not be the") == 1 and third.endswith(notes)
