@@ -9,6 +9,7 @@ was found in and, where known, the line. ``str(error)`` is the one line the CLI 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,16 @@ class Diagnostics:
     def count(self, name: str, n: int = 1) -> None:
         """Count something worth reporting in the build summary (e.g. removed HTML)."""
         self.counters[name] = self.counters.get(name, 0) + n
+
+    def tell(
+        self, warnings: Iterable[Diagnostic], counters: Mapping[str, int] | None = None
+    ) -> None:
+        """Warnings and counts gathered elsewhere (a worker, a cache, a collector of
+        their own), told here in their order: each as :meth:`warn` tells it."""
+        for warning in warnings:
+            self.warn(warning.code, warning.message, warning.file, warning.line)
+        for name, n in (counters or {}).items():
+            self.count(name, n)
 
 
 class _WarningsModuleDiagnostics(Diagnostics):

@@ -93,10 +93,7 @@ class ChapterRecord:
 
     def replay(self, diagnostics: Diagnostics, images: dict[Path, str] | None) -> None:
         """Report the chapter's warnings and counts again; register its images."""
-        for warning in self.warnings:
-            diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
-        for name, n in self.counters.items():
-            diagnostics.count(name, n)
+        diagnostics.tell(self.warnings, self.counters)
         if images is not None:
             images.update((Path(source), name) for source, name in self.images.items())
 

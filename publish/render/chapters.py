@@ -126,13 +126,6 @@ class ChapterRenderer:
             shown[n] = (Markup(dress(x, self.language)), place.diagnostics)
         return shown
 
-    def _tell(self, told: Diagnostics) -> None:
-        """Warnings and counts gathered apart, told in their turn (an error if strict)."""
-        for warning in told.warnings:
-            self.diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
-        for name, n in told.counters.items():
-            self.diagnostics.count(name, n)
-
     def _comments(self, chapter: Chapter) -> tuple[RenderedComment, ...]:
         """Threads as shown: nested up to MAX_NEST levels, deeper replies flat at that level."""
         roots: list[RenderedComment] = []
@@ -148,7 +141,7 @@ class ChapterRenderer:
             done = made.get(n - 1)
             if isinstance(done, tuple):
                 shown_body, told = done
-                self._tell(told)
+                self.diagnostics.tell(told.warnings, told.counters)
             else:
                 shown_body = self._html(comment.body, chapter, prefix, comment, done)
             shown = RenderedComment(

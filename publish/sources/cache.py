@@ -225,17 +225,12 @@ class ReadCache:
                 pass
             else:
                 self._keep(name, *found)
-                _replay(warnings, diagnostics)
+                diagnostics.tell(warnings)
                 return post
         own = Diagnostics()
         post = reader(entry, own)
         if seen is not None:
             value = {"post": post_json(post), "warnings": [w.to_json() for w in own.warnings]}
             self._keep(name, json.dumps(seen), json.dumps(value))
-        _replay(own.warnings, diagnostics)
+        diagnostics.tell(own.warnings)
         return post
-
-
-def _replay(warnings: list[Diagnostic], diagnostics: Diagnostics) -> None:
-    for w in warnings:
-        diagnostics.warn(w.code, w.message, w.file, w.line)

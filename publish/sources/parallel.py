@@ -61,9 +61,7 @@ def read_ahead(entries: list[Path], reader: Reader) -> Iterator[Reader]:
             return reader(entry, diagnostics)
         if result[0] == "error":
             raise PublishError(*result[1:])
-        for value in result[2]:
-            warning = Diagnostic.from_json(value)
-            diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
+        diagnostics.tell(Diagnostic.from_json(value) for value in result[2])
         return post_from_json(result[1])
 
     pending: Iterator[tuple[list[Path], list[tuple[Any, ...]]]] = iter(())

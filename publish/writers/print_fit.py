@@ -107,13 +107,6 @@ class Pass:
 LayOut = Callable[[Book, int, dict[str, int], Diagnostics, Callable[[Pass], bool]], Pass]
 
 
-def _replay(sink: Diagnostics, diagnostics: Diagnostics) -> None:
-    for warning in sink.warnings:
-        diagnostics.warn(warning.code, warning.message, warning.file, warning.line)
-    for name, count in sink.counters.items():
-        diagnostics.count(name, count)
-
-
 def fit(
     book: Book, lay_out: LayOut, diagnostics: Diagnostics, refs: dict[str, int] | None = None
 ) -> tuple[int, Pass, str]:
@@ -159,7 +152,7 @@ def fit(
             f"the layout did not settle in {MAX_PASSES} passes: the gutter or a "
             "'see page' number may be off",
         )
-    _replay(sink, diagnostics)
+    diagnostics.tell(sink.warnings, sink.counters)
     return n, result, gutter
 
 
